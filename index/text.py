@@ -1,0 +1,130 @@
+"""Turn messy chat text into something searchable: clean it, stem it, fix typos, name its concepts."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import Stemmer
+from rapidfuzz import fuzz, process
+
+from index.vocabulary import CONCEPTS, SMALL_TALK, STOPWORDS, SUBJECT_CONCEPTS
+
+MAX_QUESTION_CHARS = 1000
+
+_stemmer = Stemmer.Stemmer("english")
+_WORD = re.compile(r"[a-z0-9]+(?:[-/][a-z0-9]+)*")
+_SLACK_MARKUP = re.compile(r"<([@#!][^>|]*)(?:\|([^>]*))?>")
+
+
+def clean(text: str) -> str:
+    """Normalise Unicode, drop control characters and chat markup, collapse white space."""
+    text = unicodedata.normalize("NFKC", text or "")
+    # Slack encodes mentions as <@U123>, <#C1|name>, <!channel>: keep a readable label only.
+    text = _SLACK_MARKUP.sub(lambda m: m.group(2) or "", text)
+    text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
+    text = text.replace("’", "'").replace("‘", "'")
+    return " ".join(text.split())
+
+
+def words(text: str) -> list[str]:
+    """Lower-case words; possessives and apostrophes folded ("pupil's" -> "pupil", "don't" -> "dont")."""
+    text = text.lower().replace("'s ", " ").replace("'", "")
+    found: list[str] = []
+    for token in _WORD.findall(text):
+        found.append(token)
+        if "-" in token or "/" in token:
+            found.extend(part for part in re.split(r"[-/]", token) if part)
+    return found
+
+
+def stem(word: str) -> str:
+    return _stemmer.stemWord(word)
+
+
+def content_stems(text: str) -> list[str]:
+    return [stem(w) for w in words(text) if w not in STOPWORDS]
+
+
+def is_small_talk(text: str) -> bool:
+    tokens = words(text)
+    return bool(tokens) and all(t in SMALL_TALK for t in tokens)
+
+
+@dataclass(frozen=True)
+class Concept:
+    triggers: tuple[tuple[str, ...], ...]  # stemmed word sequences
+    expansion: str
+    subject: bool  # names the policy's subject, so the question is in scope
+
+
+def _compile_concepts() -> list[Concept]:
+    compiled = []
+    subject = {id(entry) for entry in SUBJECT_CONCEPTS}
+    for entry in CONCEPTS:
+        triggers, expansion = entry
+        stems = tuple(tuple(stem(w) for w in words(t)) for t in triggers)
+        compiled.append(Concept(triggers=tuple(s for s in stems if s), expansion=expansion, subject=id(entry) in subject))
+    return compiled
+
+
+COMPILED_CONCEPTS = _compile_concepts()
+
+
+def matched_concepts(stems: list[str]) -> list[Concept]:
+    """Concepts whose everyday phrasings occur in the (stemmed) question, in concept order."""
+    found = []
+    for concept in COMPILED_CONCEPTS:
+        for trigger in concept.triggers:
+            n = len(trigger)
+            if any(tuple(stems[i : i + n]) == trigger for i in range(len(stems) - n + 1)):
+                found.append(concept)
+                break
+    return found
+
+
+def rewrite(tokens: list[str], stems: list[str]) -> str:
+    """The question with each everyday phrasing replaced by its policy-language expansion."""
+    spans: list[tuple[int, int, str]] = []
+    for concept in COMPILED_CONCEPTS:
+        for trigger in concept.triggers:
+            n = len(trigger)
+            for i in range(len(stems) - n + 1):
+                if tuple(stems[i : i + n]) == trigger:
+                    spans.append((i, i + n, concept.expansion))
+    spans.sort(key=lambda s: (s[0], -(s[1] - s[0])))
+    out, position = [], 0
+    for start, end, expansion in spans:
+        if start < position:
+            continue
+        out.extend(tokens[position:start])
+        out.append(expansion)
+        position = end
+    out.extend(tokens[position:])
+    return " ".join(out)
+
+
+class SpellFixer:
+    """Corrects words nobody would have meant ("freind", "facebok") to the nearest known term.
+
+    A word counts as real when the model's own vocabulary or the policy has it, so ordinary
+    English is never "corrected"; only unknown words are matched against policy and
+    vocabulary terms.
+    """
+
+    def __init__(self, known_words: set[str], targets: set[str]):
+        self.known = known_words | targets
+        self.targets = sorted(t for t in targets if len(t) >= 4 and t.isalpha())
+        self.cache: dict[str, str] = {}
+
+    def fix(self, word: str) -> str:
+        if word in self.known or len(word) < 4 or not word.isalpha():
+            return word
+        if word not in self.cache:
+            match = process.extractOne(word, self.targets, scorer=fuzz.ratio, score_cutoff=80)
+            self.cache[word] = match[0] if match else word
+        return self.cache[word]
+
+
+def vocabulary_words() -> set[str]:
+    return {w for triggers, expansion in CONCEPTS for t in (*triggers, expansion) for w in words(t)}
