@@ -3,7 +3,8 @@
 On disk (in the index directory): `manifest.json` (content hash of the policy files, model id,
 dimensions, counts), `clauses.json` (clauses, policies and the text of every view),
 `views.faiss` (one vector per view: a clause's text, its text in context, and each hint) and
-`background.npy` (vectors of everyday topics that other policies cover, for abstention).
+`background.npy` (vectors of everyday topics that other policies cover, for abstention) and
+`concepts.npy` (a vector for each vocabulary expansion, added to questions that use it).
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ import faiss
 import numpy as np
 
 from index.background import OTHER_TOPICS
+from index.vocabulary import CONCEPTS
 from index.clauses import draft_clauses, finish_clauses
 from index.embedding import Embedder
 from index.policy_file import PolicyFormatError, read_policy
@@ -30,7 +32,7 @@ from index.review import review_overdue
 log = logging.getLogger(__name__)
 
 # Bump when chunking or view construction changes, so old indexes are rebuilt.
-FORMAT_VERSION = 7
+FORMAT_VERSION = 8
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -54,6 +56,7 @@ class StoredIndex:
     vectors: faiss.Index
     manifest: dict
     background: np.ndarray  # one vector per topic in index.background.OTHER_TOPICS
+    concepts: dict[str, np.ndarray]  # vocabulary expansion text -> its vector
 
 
 def policy_files(policy_dir: Path) -> list[Path]:
@@ -66,6 +69,7 @@ def policy_files(policy_dir: Path) -> list[Path]:
 def content_hash(files: list[Path]) -> str:
     digest = hashlib.sha256(f"format={FORMAT_VERSION}".encode())
     digest.update("\n".join(OTHER_TOPICS).encode())
+    digest.update("\n".join(_expansions()).encode())
     for path in files:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
@@ -131,6 +135,8 @@ def build(
     faiss_index = faiss.IndexFlatIP(embedder.dimensions)
     faiss_index.add(vectors)
     background = embedder.encode(list(OTHER_TOPICS))
+    expansions = _expansions()
+    concepts = dict(zip(expansions, embedder.encode(expansions)))
 
     manifest = {
         "format_version": FORMAT_VERSION,
@@ -145,9 +151,13 @@ def build(
         "build_seconds": round(time.perf_counter() - started, 3),
     }
     stored = StoredIndex(clauses=clauses, policies=policies, views=views, vectors=faiss_index, manifest=manifest,
-                         background=background)
+                         background=background, concepts=concepts)
     _save(stored, index_dir)
     return stored
+
+
+def _expansions() -> list[str]:
+    return sorted({expansion for _, expansion in CONCEPTS})
 
 
 def clause_views(clauses: list[Clause], titles: dict[str, str]) -> list[View]:
@@ -186,6 +196,8 @@ def _save(stored: StoredIndex, index_dir: Path) -> None:
     _atomic_write(index_dir / "clauses.json", json.dumps(payload, ensure_ascii=False).encode())
     _atomic_write(index_dir / "views.faiss", faiss.serialize_index(stored.vectors).tobytes())
     _atomic_write(index_dir / "background.npy", stored.background.astype(np.float32).tobytes())
+    concept_matrix = np.stack([stored.concepts[e] for e in _expansions()]).astype(np.float32)
+    _atomic_write(index_dir / "concepts.npy", concept_matrix.tobytes())
     _atomic_write(index_dir / "manifest.json", json.dumps(stored.manifest, indent=2).encode())
 
 
@@ -202,9 +214,14 @@ def _load(index_dir: Path) -> StoredIndex:
         raise ValueError("index files disagree with each other")
     if background.size != len(OTHER_TOPICS) * vectors.d:
         raise ValueError("background vectors disagree with the index")
+    expansions = _expansions()
+    concept_matrix = np.frombuffer((index_dir / "concepts.npy").read_bytes(), dtype=np.float32)
+    if concept_matrix.size != len(expansions) * vectors.d:
+        raise ValueError("concept vectors disagree with the vocabulary")
+    concepts = dict(zip(expansions, concept_matrix.reshape(len(expansions), vectors.d)))
     policies = {k: PolicyInfo(**v) for k, v in payload["policies"].items()}
     return StoredIndex(clauses=clauses, policies=policies, views=views, vectors=vectors, manifest=manifest,
-                       background=background.reshape(len(OTHER_TOPICS), vectors.d))
+                       background=background.reshape(len(OTHER_TOPICS), vectors.d), concepts=concepts)
 
 
 def _clause_record(clause: Clause) -> dict:

@@ -71,37 +71,57 @@ def _compile_concepts() -> list[Concept]:
 COMPILED_CONCEPTS = _compile_concepts()
 
 
+def _trigger_table() -> dict[str, list[tuple[tuple[str, ...], int]]]:
+    """First stem -> [(trigger, concept number)], longest triggers first."""
+    table: dict[str, list[tuple[tuple[str, ...], int]]] = {}
+    for number, concept in enumerate(COMPILED_CONCEPTS):
+        for trigger in concept.triggers:
+            table.setdefault(trigger[0], []).append((trigger, number))
+    for entries in table.values():
+        entries.sort(key=lambda entry: -len(entry[0]))
+    return table
+
+
+_TRIGGERS = _trigger_table()
+
+
+def concept_spans(stems: list[str]) -> list[tuple[int, int, Concept]]:
+    """(start, end, concept) for every everyday phrasing found in the (stemmed) question."""
+    spans = []
+    for start, first in enumerate(stems):
+        for trigger, number in _TRIGGERS.get(first, ()):
+            end = start + len(trigger)
+            if tuple(stems[start:end]) == trigger:
+                spans.append((start, end, COMPILED_CONCEPTS[number]))
+    return spans
+
+
 def matched_concepts(stems: list[str]) -> list[Concept]:
-    """Concepts whose everyday phrasings occur in the (stemmed) question, in concept order."""
-    found = []
-    for concept in COMPILED_CONCEPTS:
-        for trigger in concept.triggers:
-            n = len(trigger)
-            if any(tuple(stems[i : i + n]) == trigger for i in range(len(stems) - n + 1)):
-                found.append(concept)
-                break
-    return found
+    """Concepts whose everyday phrasings occur in the question, each once, in concept order."""
+    found = {id(concept): concept for _, _, concept in concept_spans(stems)}
+    return [c for c in COMPILED_CONCEPTS if id(c) in found]
 
 
-def rewrite(tokens: list[str], stems: list[str]) -> str:
-    """The question with each everyday phrasing replaced by its policy-language expansion."""
-    spans: list[tuple[int, int, str]] = []
-    for concept in COMPILED_CONCEPTS:
-        for trigger in concept.triggers:
-            n = len(trigger)
-            for i in range(len(stems) - n + 1):
-                if tuple(stems[i : i + n]) == trigger:
-                    spans.append((i, i + n, concept.expansion))
-    spans.sort(key=lambda s: (s[0], -(s[1] - s[0])))
-    out, position = [], 0
-    for start, end, expansion in spans:
-        if start < position:
-            continue
-        out.extend(tokens[position:start])
-        out.append(expansion)
-        position = end
-    out.extend(tokens[position:])
-    return " ".join(out)
+_PERMISSION = re.compile(
+    r"^(?:can|could|may|should|shall|must) (?:i|we)\b|^(?:am i|are we|is it) (?:allowed|ok|okay|alright|fine|acceptable)\b"
+    r"|^(?:is it|would it be) (?:ok|okay|alright|fine|acceptable)\b|^(?:do|would) (?:i|we) (?:have|need) to\b"
+)
+_INCIDENT = re.compile(
+    r"\b(?:what (?:do|should|can) (?:i|we) do|who (?:do|should) (?:i|we) (?:report|tell)|how do i report"
+    r"|(?:has|have|had) (?:been|made|posted|said|written|shared|found|sent|put)"
+    r"|(?:posted|commented|commenting|said|wrote|written|shared|sent|found|messaged|tagged|uploaded|threatened|"
+    r"insulted|abused|trolled|bullied|screenshotted|brought it up))\b"
+)
+
+
+def question_intent(text: str) -> str | None:
+    """"permission" for "can I / am I allowed ...", "incident" for "X happened, what now?"."""
+    lowered = " ".join(words(text))
+    if _PERMISSION.search(lowered):
+        return "permission"
+    if _INCIDENT.search(lowered):
+        return "incident"
+    return None
 
 
 class SpellFixer:
