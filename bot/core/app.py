@@ -1,0 +1,173 @@
+"""`Assistant`: the one object adapters hold. It wires the services and exposes them as methods.
+
+Every method is keyword-only, takes the acting `Person` where someone acts, checks what
+that person may see or do, and returns rendering-free views. See docs/core-api.md.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Callable, Mapping, Sequence
+
+from bot.core import identity, interactions
+from bot.core.asking import service as asking
+from bot.core.asking.ports import Answerer
+from bot.core.asking.types import AskResult
+from bot.core.audit import service as audit
+from bot.core.audit.types import AuditView
+from bot.core.clock import Clock, SystemClock
+from bot.core.config import CoreConfig
+from bot.core.context import Context
+from bot.core.directory.model import Directory, DirectorySource, Person, Platform
+from bot.core.escalations import service as escalations
+from bot.core.escalations.types import EscalationView, ForwardTarget
+from bot.core.guidance import service as guidance
+from bot.core.interactions import ActionOutcome
+from bot.core.notifications.actions import ActionId
+from bot.core.notifications.dispatcher import Dispatcher
+from bot.core.notifications.registry import NotifierRegistry
+from bot.core.reminders import jobs
+from bot.core.reminders.jobs import JobsSummary
+from bot.core.reminders.loop import BackgroundTasks
+from bot.core.reports import service as reports
+from bot.core.reports.types import ReportInput, ReportReceipt, ReportView
+from bot.core.storage.db import Database
+from bot.core.storage.migrate import upgrade
+
+
+class Assistant:
+    def __init__(
+        self,
+        *,
+        db: Database,
+        directory: DirectorySource,
+        answerer: Answerer | Callable[[], Answerer] | None = None,
+        notifiers: NotifierRegistry | None = None,
+        clock: Clock | None = None,
+        config: CoreConfig | None = None,
+    ):
+        """`answerer` may be a zero-argument factory, so the ~4 s index load happens on first ask."""
+        self.ctx = Context(db=db, directory_source=directory, clock=clock or SystemClock(), config=config or CoreConfig())
+        self.notifiers = notifiers or NotifierRegistry()
+        self._answerer = answerer
+
+    # -- infrastructure -------------------------------------------------------------------
+    @property
+    def db(self) -> Database:
+        return self.ctx.db
+
+    @property
+    def directory(self) -> Directory:
+        return self.ctx.directory
+
+    @property
+    def answerer(self) -> Answerer:
+        if self._answerer is None:
+            raise RuntimeError("no policy index configured")
+        if callable(self._answerer) and not hasattr(self._answerer, "ask"):
+            self._answerer = self._answerer()
+        return self._answerer  # type: ignore[return-value]
+
+    def migrate(self) -> None:
+        """Apply pending database migrations (done on start by the composition root)."""
+        upgrade(self.ctx.db)
+
+    # -- people ---------------------------------------------------------------------------
+    def identify(self, *, platform: Platform | str, user_id: str) -> Person | None:
+        """The directory person behind a platform user id, or None (admins are told once).
+
+        Also remembers the platform, so notifications reach the person where they last were.
+        """
+        return identity.identify(ctx=self.ctx, platform=Platform(platform), user_id=user_id)
+
+    def actor(self, *, platform: Platform | str, user_id: str) -> Person:
+        """Like `identify`, but raises `UnknownPerson` (with a user-facing message)."""
+        return identity.require(ctx=self.ctx, platform=Platform(platform), user_id=user_id)
+
+    # -- asking ---------------------------------------------------------------------------
+    def ask(self, *, question: str, asker: Person | None, top_k: int = 3) -> AskResult:
+        """Answer from the policy, attach matching guidance, log the question anonymously."""
+        return asking.ask(ctx=self.ctx, answerer=self.answerer, question=question, asker=asker, top_k=top_k)
+
+    # -- escalations ----------------------------------------------------------------------
+    def escalate(self, *, asker: Person, question: str, clause_ids: Sequence[str] = (),
+                 concerns: Sequence[str] = (), idempotency_key: str | None = None) -> EscalationView:
+        """"Ask my line manager": route the question (policy 1.3) and notify the recipient."""
+        return escalations.escalate(ctx=self.ctx, asker=asker, question=question, clause_ids=clause_ids,
+                                    concerns=concerns, idempotency_key=idempotency_key)
+
+    def answer_escalation(self, *, actor: Person, ref: str, text: str, save_as_guidance: bool = False,
+                          guidance_text: str | None = None) -> EscalationView:
+        encode = self._encoder()
+        return escalations.answer(ctx=self.ctx, actor=actor, ref=ref, text=text, save_as_guidance=save_as_guidance,
+                                  guidance_text=guidance_text, encode=encode)
+
+    def forward_escalation(self, *, actor: Person, ref: str, to: ForwardTarget | str,
+                           note: str | None = None) -> EscalationView:
+        return escalations.forward(ctx=self.ctx, actor=actor, ref=ref, to=ForwardTarget(to), note=note)
+
+    def resolve_escalation(self, *, actor: Person, ref: str) -> EscalationView:
+        """The asker marks their query resolved; it closes."""
+        return escalations.resolve(ctx=self.ctx, actor=actor, ref=ref)
+
+    def get_escalation(self, *, actor: Person, ref: str) -> EscalationView:
+        return escalations.get(ctx=self.ctx, actor=actor, ref=ref)
+
+    def list_escalations(self, *, actor: Person, include_closed: bool = True) -> list[EscalationView]:
+        """The actor's own queries and those routed to them, newest first."""
+        return escalations.list_for(ctx=self.ctx, actor=actor, include_closed=include_closed)
+
+    def retire_guidance(self, *, actor: Person, guidance_id: int) -> None:
+        guidance.retire(ctx=self.ctx, actor=actor, guidance_id=guidance_id)
+
+    # -- reports --------------------------------------------------------------------------
+    def submit_report(self, *, reporter: Person, report: ReportInput,
+                      idempotency_key: str | None = None) -> ReportReceipt:
+        """Saved (and its notification queued) in one transaction before this returns."""
+        return reports.submit(ctx=self.ctx, reporter=reporter, report=report, idempotency_key=idempotency_key)
+
+    def acknowledge_report(self, *, actor: Person, ref: str) -> ReportView:
+        return reports.acknowledge(ctx=self.ctx, actor=actor, ref=ref)
+
+    def start_investigation(self, *, actor: Person, ref: str) -> ReportView:
+        return reports.investigate(ctx=self.ctx, actor=actor, ref=ref)
+
+    def close_report(self, *, actor: Person, ref: str, outcome: str) -> ReportView:
+        return reports.close(ctx=self.ctx, actor=actor, ref=ref, outcome=outcome)
+
+    def get_report(self, *, actor: Person, ref: str) -> ReportView:
+        return reports.get(ctx=self.ctx, actor=actor, ref=ref)
+
+    def list_reports(self, *, actor: Person, include_closed: bool = True) -> list[ReportView]:
+        return reports.list_for(ctx=self.ctx, actor=actor, include_closed=include_closed)
+
+    def my_reports(self, *, reporter: Person) -> list[ReportReceipt]:
+        """The reporter's own reports: reference and status only."""
+        return reports.receipts_for(ctx=self.ctx, reporter=reporter)
+
+    # -- buttons --------------------------------------------------------------------------
+    def perform(self, *, actor: Person, action_id: ActionId | str, value: Mapping[str, str],
+                form: Mapping[str, Any] | None = None) -> ActionOutcome:
+        """Handle a button click (and the form it opened) on an escalation or report card."""
+        return interactions.perform(assistant=self, actor=actor, action_id=ActionId(action_id),
+                                    value=value, form=form)
+
+    # -- audit ----------------------------------------------------------------------------
+    def audit_trail(self, *, actor: Person, ref: str) -> list[AuditView]:
+        return audit.trail(ctx=self.ctx, actor=actor, ref=ref)
+
+    # -- background work ------------------------------------------------------------------
+    def dispatcher(self, *, worker_id: str | None = None) -> Dispatcher:
+        return Dispatcher(ctx=self.ctx, registry=self.notifiers, worker_id=worker_id)
+
+    def run_due_jobs(self, *, now: datetime | None = None) -> JobsSummary:
+        """Reminders, overdue hand-overs and quiet-period closes that are due at `now`."""
+        return jobs.run_due_jobs(ctx=self.ctx, now=now or self.ctx.clock.now())
+
+    def background(self, *, interval_seconds: float = 5.0, jobs_every_seconds: float = 60.0) -> BackgroundTasks:
+        """Dispatcher + due jobs as asyncio tasks: `await bg.start()` ... `await bg.stop()`."""
+        return BackgroundTasks(assistant=self, interval_seconds=interval_seconds, jobs_every_seconds=jobs_every_seconds)
+
+    def _encoder(self) -> Callable[[list[str]], Any] | None:
+        if self._answerer is None:
+            return None
+        return lambda texts: self.answerer.encode(texts)

@@ -1,0 +1,24 @@
+"""Stable action ids: adapters put them on buttons and hand them back to `Assistant.perform`.
+
+They are part of the public contract (stored in old messages), so never rename one.
+"""
+from __future__ import annotations
+
+import enum
+
+
+class ActionId(str, enum.Enum):
+    # On an answer: the asker asks their line manager (value: {}; the adapter keeps the question).
+    ASK_ESCALATE = "ask.escalate"
+    # On an answer: open the breach/concern report form (value: {}).
+    REPORT_OPEN = "report.open"
+    # Manager: answer the query (needs form ESCALATION_ANSWER_FORM).
+    ESCALATION_ANSWER = "escalation.answer"
+    # Manager: pass the query on (value "to": "head_teacher" or "hr"; optional form field "note").
+    ESCALATION_FORWARD = "escalation.forward"
+    # Asker: mark their query resolved (closes it).
+    ESCALATION_RESOLVE = "escalation.resolve"
+    REPORT_ACKNOWLEDGE = "report.acknowledge"
+    REPORT_INVESTIGATE = "report.investigate"
+    # Needs form REPORT_CLOSE_FORM (the outcome).
+    REPORT_CLOSE = "report.close"

@@ -1,0 +1,1 @@
+"""Time-driven work: reminders, hand-overs of overdue items, quiet-period closing, and the background loop."""

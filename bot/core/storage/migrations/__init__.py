@@ -1,0 +1,1 @@
+"""Alembic migration environment for bot.core.storage (a package so wheels ship it)."""

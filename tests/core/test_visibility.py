@@ -1,0 +1,78 @@
+"""Who may see what: askers, managers, the head teacher, the deputy, people named in reports."""
+from __future__ import annotations
+
+import pytest
+
+from bot.core.errors import NotFound, PermissionDenied
+from bot.core.reports.types import ReportCategory, ReportInput
+
+
+def test_escalation_visibility(assistant, people):
+    mine = assistant.escalate(asker=people.amy, question="Mine")
+    other = assistant.escalate(asker=people.chloe, question="Chloe's")  # to Sara
+    assert [v.ref for v in assistant.list_escalations(actor=people.amy)] == [mine.ref]
+    assert [v.ref for v in assistant.list_escalations(actor=people.tom)] == [mine.ref]
+    assert [v.ref for v in assistant.list_escalations(actor=people.sara)] == [other.ref]
+    assert assistant.list_escalations(actor=people.head) == []
+    for actor in (people.ben, people.sara, people.head):
+        with pytest.raises(PermissionDenied):
+            assistant.get_escalation(actor=actor, ref=mine.ref)
+    with pytest.raises(PermissionDenied):
+        assistant.audit_trail(actor=people.ben, ref=mine.ref)
+    with pytest.raises(PermissionDenied, match="Only the person who asked"):
+        assistant.resolve_escalation(actor=people.tom, ref=mine.ref)
+    with pytest.raises(NotFound):
+        assistant.get_escalation(actor=people.amy, ref="E-2026-9999")
+    # The asker sees no routing notes and only their own button.
+    assert [a.id.value for a in assistant.get_escalation(actor=people.amy, ref=mine.ref).actions] == ["escalation.resolve"]
+
+
+def test_report_visibility_and_reporter_identity(assistant, people):
+    receipt = assistant.submit_report(reporter=people.amy, report=ReportInput(
+        category=ReportCategory.PERSONAL_DETAILS, what_happened="A parent posted my address."))  # to Tom
+    assert assistant.get_report(actor=people.tom, ref=receipt.ref).reporter.email == people.amy.email
+    for overseer in (people.head, people.deputy):
+        view = assistant.get_report(actor=overseer, ref=receipt.ref)
+        assert view.reporter is None  # identity only for the recipient
+        assert [v.ref for v in assistant.list_reports(actor=overseer)] == [receipt.ref]
+    for outsider in (people.amy, people.ben, people.sara, people.hr, people.chair):
+        with pytest.raises(PermissionDenied, match="confidential"):
+            assistant.get_report(actor=outsider, ref=receipt.ref)
+        assert assistant.list_reports(actor=outsider) == []
+    trail = assistant.audit_trail(actor=people.head, ref=receipt.ref)
+    assert trail[0].actor == "(reporter)"
+    assert assistant.audit_trail(actor=people.tom, ref=receipt.ref)[0].actor == people.amy.email
+
+
+def test_report_about_someone_is_hidden_from_them(assistant, people):
+    receipt = assistant.submit_report(reporter=people.ben, report=ReportInput(
+        category=ReportCategory.STAFF_BREACH, what_happened="The head posted pupils' photos.",
+        involved_emails=(people.head.email,)))
+    with pytest.raises(PermissionDenied):
+        assistant.get_report(actor=people.head, ref=receipt.ref)
+    assert assistant.list_reports(actor=people.head) == []
+    with pytest.raises(PermissionDenied):
+        assistant.close_report(actor=people.head, ref=receipt.ref, outcome="nothing to see")
+    assert assistant.get_report(actor=people.deputy, ref=receipt.ref).reporter.email == people.ben.email
+
+
+def test_staff_cannot_act_on_reports(assistant, people):
+    receipt = assistant.submit_report(reporter=people.amy, report=ReportInput(
+        category=ReportCategory.OTHER, what_happened="x"))
+    with pytest.raises(PermissionDenied):
+        assistant.acknowledge_report(actor=people.amy, ref=receipt.ref)
+    with pytest.raises(PermissionDenied):
+        assistant.perform(actor=people.tom, action_id="report.close", value={"ref": receipt.ref}, form={"outcome": "x"})
+
+
+def test_cards_follow_visibility(assistant, people):
+    from bot.core.cards import escalation_card, receipt_card, report_card
+
+    receipt = assistant.submit_report(reporter=people.amy, report=ReportInput(
+        category=ReportCategory.OTHER, what_happened="x"))
+    labels = lambda card: [f.label for f in card.fields]  # noqa: E731
+    assert "Reported by" in labels(report_card(assistant.get_report(actor=people.head, ref=receipt.ref)))
+    assert "Reported by" not in labels(report_card(assistant.get_report(actor=people.deputy, ref=receipt.ref)))
+    assert receipt.ref in receipt_card(receipt).title
+    view = assistant.escalate(asker=people.amy, question="Q?")
+    assert escalation_card(view).actions == view.actions
