@@ -94,6 +94,8 @@ class PolicyIndex:
         self._groups = self._role_groups()
         # Clauses that tell staff whom to report something to.
         self._reporting = np.array([bool(_REPORTING.search(c.text)) for c in self.clauses], dtype=np.float32)
+        # Items of a definitional list ("... include, but are not limited to:").
+        self._defining = np.array([c.context.rstrip().endswith(":") for c in self.clauses], dtype=np.float32)
         policy_words = {w for c in self.clauses for w in textproc.words(self._lexical_text(c))}
         self._speller = textproc.SpellFixer(
             embedder.vocabulary | textproc.vocabulary_words(), policy_words | textproc.vocabulary_words()
@@ -238,7 +240,9 @@ class PolicyIndex:
         intent = textproc.question_intent(corrected)
         if intent == "permission" and any(c.expansion == "report raise" for c in concepts):
             intent = None  # "can I report ...?" asks about reporting
-        if intent:
+        if intent == "scope":
+            fused += t.intent_weight * self._defining * float(dense.max())
+        elif intent:
             sign = 1.0 if intent == "incident" else -1.0
             fused += sign * t.intent_weight * self._reporting * float(dense.max())
         query_stems = set(content) | set(expansion_stems)

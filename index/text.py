@@ -102,24 +102,36 @@ def matched_concepts(stems: list[str]) -> list[Concept]:
     return [c for c in COMPILED_CONCEPTS if id(c) in found]
 
 
-_PERMISSION = re.compile(
-    r"^(?:can|could|may|should|shall|must) (?:i|we)\b|^(?:am i|are we|is it) (?:allowed|ok|okay|alright|fine|acceptable)\b"
-    r"|^(?:is it|would it be) (?:ok|okay|alright|fine|acceptable)\b|^(?:do|would) (?:i|we) (?:have|need) to\b"
+_WHAT_NOW = re.compile(
+    r"\b(?:what (?:do|should|can|must) (?:i|we) do|who (?:do|should|can) (?:i|we) (?:report|tell)"
+    r"|how do (?:i|we) report|what happens now)\b"
 )
-_INCIDENT = re.compile(
-    r"\b(?:what (?:do|should|can) (?:i|we) do|who (?:do|should) (?:i|we) (?:report|tell)|how do i report"
-    r"|(?:has|have|had) (?:been|made|posted|said|written|shared|found|sent|put)"
-    r"|(?:posted|commented|commenting|said|wrote|written|shared|sent|found|messaged|tagged|uploaded|threatened|"
-    r"insulted|abused|trolled|bullied|screenshotted|brought it up))\b"
+_PERMISSION = re.compile(
+    r"\b(?:can|could|may|should|shall|must) (?:i|we)\b|\b(?:am i|are we|is it) (?:allowed|ok|okay|alright|fine|acceptable)\b"
+    r"|\b(?:is it|would it be) (?:ok|okay|alright|fine|acceptable)\b|\b(?:do|would) (?:i|we) (?:have|need) to\b"
+)
+_HAPPENED = re.compile(
+    r"\b(?:(?:has|have|had) (?:been|made|posted|said|written|shared|found|sent|put)"
+    r"|posted|commented|commenting|said|wrote|written|shared|sent|found|messaged|tagged|uploaded|threatened|"
+    r"insulted|abused|trolled|bullied|screenshotted|brought it up)\b"
+)
+_SCOPE = re.compile(
+    r"\b(?:is|are|does|do) (?:\w+ ){0,4}?(?:covered|included|count|counts|part of|cover|include|apply)\b"
+    r"|\bwhat (?:counts|\w+ count|is covered|is included|does (?:it|this|the policy) cover)\b"
 )
 
 
 def question_intent(text: str) -> str | None:
-    """"permission" for "can I / am I allowed ...", "incident" for "X happened, what now?"."""
+    """"scope" for "is X covered?", "permission" for "can I / am I allowed ...",
+    "incident" for "X happened, what now?"."""
     lowered = " ".join(words(text))
+    if _SCOPE.search(lowered):
+        return "scope"
+    if _WHAT_NOW.search(lowered):
+        return "incident"
     if _PERMISSION.search(lowered):
         return "permission"
-    if _INCIDENT.search(lowered):
+    if _HAPPENED.search(lowered):
         return "incident"
     return None
 
