@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import policy_text
@@ -34,7 +34,6 @@ class Settings:
     # Serving (bot/server.py, `policybot serve`).
     port: int = 3000
     slack_socket_mode: bool = False
-    extra: dict = field(default_factory=dict)
     # Bot Connector used to open a Teams chat with someone who has not messaged the bot yet.
     teams_service_url: str = "https://smba.trafficmanager.net/teams/"
 
@@ -76,4 +75,5 @@ class Settings:
             notify_log=Path(notify_log) if notify_log else None,
             port=int(number("PORT", 3000)),
             slack_socket_mode=(get("SLACK_SOCKET_MODE") or "").lower() in {"1", "true", "yes", "on"},
+            teams_service_url=get("POLICYBOT_TEAMS_SERVICE_URL") or cls.teams_service_url,
         )

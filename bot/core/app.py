@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Callable, Mapping, Sequence
 
-from bot.core import identity, interactions
+from bot.core import addresses, feedback, identity, interactions
 from bot.core.asking import service as asking
 from bot.core.asking.ports import Answerer
 from bot.core.asking.types import AskResult
@@ -83,10 +83,21 @@ class Assistant:
         """Like `identify`, but raises `UnknownPerson` (with a user-facing message)."""
         return identity.require(ctx=self.ctx, platform=Platform(platform), user_id=user_id)
 
+    def remember_address(self, *, platform: Platform | str, key: str, data: dict) -> None:
+        """Durably keep how `platform` can reach `key` proactively (e.g. a conversation reference)."""
+        addresses.remember(ctx=self.ctx, platform=Platform(platform).value, key=key, data=data)
+
+    def recall_address(self, *, platform: Platform | str, key: str) -> dict | None:
+        return addresses.recall(ctx=self.ctx, platform=Platform(platform).value, key=key)
+
     # -- asking ---------------------------------------------------------------------------
     def ask(self, *, question: str, asker: Person | None, top_k: int = 3) -> AskResult:
         """Answer from the policy, attach matching guidance, log the question anonymously."""
         return asking.ask(ctx=self.ctx, answerer=self.answerer, question=question, asker=asker, top_k=top_k)
+
+    def record_feedback(self, *, helpful: bool, clause_id: str | None, policy_id: str | None = None) -> None:
+        """"Helpful" / "Not helpful" on an answer; stored without who gave it."""
+        feedback.record(ctx=self.ctx, helpful=helpful, clause_id=clause_id, policy_id=policy_id)
 
     # -- escalations ----------------------------------------------------------------------
     def escalate(self, *, asker: Person, question: str, clause_ids: Sequence[str] = (),

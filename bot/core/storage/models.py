@@ -43,6 +43,28 @@ class PlatformSeen(Base):
     platform: Mapped[str] = mapped_column(String(20))
 
 
+class PlatformAddress(Base):
+    """Where a platform can reach someone or something proactively (e.g. a Teams conversation
+    reference), stored as the adapter gives it: core never reads inside `data`."""
+
+    __tablename__ = "platform_addresses"
+    platform: Mapped[str] = mapped_column(String(20), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    data: Mapped[dict] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AnswerFeedback(Base):
+    """"Helpful" / "Not helpful" on an answer: no asker, time rounded to the hour, like QuestionLog."""
+
+    __tablename__ = "answer_feedback"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    given_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    policy_id: Mapped[str | None] = mapped_column(String(100))
+    clause_id: Mapped[str | None] = mapped_column(String(100))
+    helpful: Mapped[bool] = mapped_column(Boolean)
+
+
 class Guidance(Base):
     __tablename__ = "guidance"
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,0 +1,1 @@
+"""Adaptive Cards for Teams: pure functions from core data to card JSON."""

@@ -1,0 +1,40 @@
+"""`TeamsNotifier`: the core's Notifier for Teams. The outbox dispatcher calls it for every
+notification whose recipient is best reached on Teams (escalations, reports, reminders)."""
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from botbuilder.schema import Activity, ActivityTypes, Attachment
+
+from bot.core.directory.model import Person
+from bot.core.notifications.types import Notification
+from bot.teams.cards.common import CONTENT_TYPE
+from bot.teams.cards.notification import message_card
+from bot.teams.proactive import ProactiveSender
+
+_REMEMBERED = 2000
+
+
+def card_activity(content: dict, *, summary: str | None = None) -> Activity:
+    return Activity(type=ActivityTypes.message, summary=summary,
+                    attachments=[Attachment(content_type=CONTENT_TYPE, content=content)])
+
+
+class TeamsNotifier:
+    platform = "teams"
+
+    def __init__(self, sender: ProactiveSender):
+        self.sender = sender
+        self._delivered: OrderedDict[str, None] = OrderedDict()  # notification ids, for redeliveries
+
+    def can_reach(self, person: Person) -> bool:
+        return bool(person.teams_user_id)
+
+    async def deliver(self, notification: Notification, person: Person) -> None:
+        if notification.id in self._delivered:
+            return
+        activity = card_activity(message_card(notification), summary=notification.title)
+        await self.sender.send(person.teams_user_id or "", [activity])
+        self._delivered[notification.id] = None
+        while len(self._delivered) > _REMEMBERED:
+            self._delivered.popitem(last=False)

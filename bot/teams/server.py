@@ -1,0 +1,129 @@
+"""Mounts the Teams endpoint on the `policybot serve` aiohttp app: `POST /api/messages`
+through botbuilder's `CloudAdapter`, plus the Teams notifier for the outbox dispatcher."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from aiohttp import web
+from botbuilder.core import TurnContext
+from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+from botbuilder.schema import Activity
+
+from bot.core.app import Assistant
+from bot.settings import Settings
+from bot.teams.auth import BotFrameworkConfig, Unauthorized, authenticate, precheck
+from bot.teams.bot import PolicyBot
+from bot.teams.notifier import TeamsNotifier
+from bot.teams.proactive import DEFAULT_SERVICE_URL, ProactiveSender
+from bot.teams.references import DatabaseReferenceStore, ReferenceStore
+from bot.teams.replies import text_activity
+
+log = logging.getLogger(__name__)
+
+ROUTE = "/api/messages"
+APP_KEY = web.AppKey("policybot.teams", object)
+SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
+
+
+@dataclass
+class TeamsEndpoint:
+    config: BotFrameworkConfig
+    auth: ConfigurationBotFrameworkAuthentication
+    adapter: CloudAdapter
+    bot: PolicyBot
+    notifier: TeamsNotifier
+    store: ReferenceStore
+
+    async def handle(self, request: web.Request) -> web.Response:
+        auth_header = request.headers.get("Authorization")
+        try:
+            if self.config.auth_enabled:
+                precheck(auth_header)  # before reading the body: refuse anonymous callers cheaply
+            else:
+                local_only(request)
+            activity = await _read_activity(request)
+            if not self.config.auth_enabled:
+                local_service_url(activity)
+            result = await authenticate(self.auth, self.config, activity, auth_header)
+        except Unauthorized as exc:
+            log.warning("Teams: refused a request to %s from %s: %s", ROUTE, request.remote, exc)
+            return web.Response(status=401, text="Unauthorized")
+        invoke = await self.adapter.process_activity(result, activity, self.bot.on_turn)
+        if invoke:
+            return web.json_response(data=invoke.body, status=invoke.status)
+        return web.Response(status=201)
+
+
+def is_configured(settings: Settings) -> bool:
+    """Always: with an app id the endpoint authenticates; without one it is local/emulator only."""
+    return True
+
+
+_LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+_FORWARDED = ("Forwarded", "X-Forwarded-For", "X-Real-IP")
+
+
+def local_only(request: web.Request) -> None:
+    """Emulator mode serves this machine only: nobody else may act as any staff member."""
+    if request.remote not in _LOOPBACK or any(h in request.headers for h in _FORWARDED):
+        raise Unauthorized("MicrosoftAppId is not set (emulator mode) and the request is not from this machine")
+
+
+def local_service_url(activity: Activity) -> None:
+    """...and replies only go back to this machine (a remote serviceUrl would receive them)."""
+    host = urlsplit(activity.service_url or "").hostname
+    if host not in _LOOPBACK:
+        raise Unauthorized("emulator mode only replies to a serviceUrl on this machine")
+
+
+async def _read_activity(request: web.Request) -> Activity:
+    if "application/json" not in request.headers.get("Content-Type", ""):
+        raise web.HTTPUnsupportedMediaType(text="expected application/json")
+    try:
+        body = await request.json()
+        activity = Activity().deserialize(body) if isinstance(body, dict) else None
+    except ValueError:
+        activity = None
+    if activity is None or not activity.type:
+        raise web.HTTPBadRequest(text="expected a Bot Framework activity")
+    return activity
+
+
+def build(*, settings: Settings, assistant: Assistant, store: ReferenceStore | None = None) -> TeamsEndpoint:
+    config = BotFrameworkConfig.from_settings(settings)
+    problems = config.problems()
+    if problems:
+        raise ValueError("Teams configuration: " + "; ".join(problems))
+    auth = ConfigurationBotFrameworkAuthentication(config)
+    adapter = CloudAdapter(auth)
+    store = store or DatabaseReferenceStore(assistant)
+    sender = ProactiveSender(adapter=adapter, app_id=config.APP_ID, store=store,
+                             service_url=getattr(settings, "teams_service_url", None) or DEFAULT_SERVICE_URL,
+                             tenant_id=settings.microsoft_app_tenant_id)
+    bot = PolicyBot(assistant=assistant, store=store, sender=sender)
+
+    async def on_error(turn: TurnContext, error: Exception) -> None:
+        log.error("Teams turn failed", exc_info=error)
+        await turn.send_activity(text_activity(SORRY))
+
+    adapter.on_turn_error = on_error
+    return TeamsEndpoint(config=config, auth=auth, adapter=adapter, bot=bot, notifier=TeamsNotifier(sender),
+                         store=store)
+
+
+def mount(app: web.Application, *, settings: Settings, assistant: Assistant) -> TeamsEndpoint:
+    """Register `POST /api/messages` and the Teams notifier; returns the endpoint (for tests)."""
+    endpoint = build(settings=settings, assistant=assistant)
+    assistant.notifiers.register(endpoint.notifier)
+    app.router.add_post(ROUTE, endpoint.handle)
+    app[APP_KEY] = endpoint
+    if endpoint.config.auth_enabled:
+        log.info("Teams: %s accepts Bot Framework requests for app id %s (%s)", ROUTE, endpoint.config.APP_ID,
+                 endpoint.config.APP_TYPE)
+    else:
+        log.warning("Teams: MicrosoftAppId is not set, so %s runs in local/emulator mode: it accepts "
+                    "UNAUTHENTICATED requests, from this machine only (Bot Framework Emulator, tests). Set "
+                    "MicrosoftAppId, MicrosoftAppPassword (and MicrosoftAppType) to serve Microsoft Teams.", ROUTE)
+    return endpoint
