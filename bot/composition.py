@@ -25,6 +25,7 @@ def core_config(settings: Settings) -> CoreConfig:
         escalation_quiet_working_days=settings.escalation_quiet_days,
         report_ack_hours=settings.report_ack_hours,
         admin_emails=settings.admin_emails,
+        outbox_backoff_seconds=settings.outbox_retry_seconds,
     )
 
 

@@ -31,6 +31,7 @@ class Settings:
     escalation_quiet_days: float = 5.0
     report_ack_hours: float = 4.0
     notify_log: Path | None = None
+    outbox_retry_seconds: float = 30.0  # first retry of a failed delivery (doubling, at most an hour)
     # Serving (bot/server.py, `policybot serve`).
     port: int = 3000
     slack_socket_mode: bool = False
@@ -73,6 +74,7 @@ class Settings:
             escalation_quiet_days=number("POLICYBOT_ESCALATION_QUIET_DAYS", 5.0),
             report_ack_hours=number("POLICYBOT_REPORT_ACK_HOURS", 4.0),
             notify_log=Path(notify_log) if notify_log else None,
+            outbox_retry_seconds=number("POLICYBOT_OUTBOX_RETRY_SECONDS", 30.0),
             port=int(number("PORT", 3000)),
             slack_socket_mode=(get("SLACK_SOCKET_MODE") or "").lower() in {"1", "true", "yes", "on"},
             teams_service_url=get("POLICYBOT_TEAMS_SERVICE_URL") or cls.teams_service_url,

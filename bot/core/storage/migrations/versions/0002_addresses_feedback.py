@@ -1,4 +1,4 @@
-"""Platform addresses (durable proactive-messaging references) and anonymous answer feedback.
+"""Platform addresses (durable proactive-messaging references), handled event ids, anonymous feedback.
 
 Revision ID: 0002
 Revises: 0001
@@ -22,6 +22,13 @@ def upgrade() -> None:
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('platform', 'key')
     )
+    op.create_table('handled_events',
+    sa.Column('platform', sa.String(length=20), nullable=False),
+    sa.Column('event_id', sa.String(length=200), nullable=False),
+    sa.Column('seen_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('platform', 'event_id')
+    )
+    op.create_index('ix_handled_events_seen_at', 'handled_events', ['seen_at'], unique=False)
     op.create_table('answer_feedback',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('given_at', sa.DateTime(timezone=True), nullable=False),
@@ -36,4 +43,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index('ix_answer_feedback_given_at', table_name='answer_feedback')
     op.drop_table('answer_feedback')
+    op.drop_index('ix_handled_events_seen_at', table_name='handled_events')
+    op.drop_table('handled_events')
     op.drop_table('platform_addresses')

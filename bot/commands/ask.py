@@ -1,0 +1,91 @@
+"""`policybot ask`: answer a question (or a file of questions) from the policies.
+
+    policybot ask "can I friend a parent who is my cousin?"
+    policybot ask --json --top-k 5 "can I post photos of the children?"
+    policybot ask --json --batch questions.txt      # or --batch - for stdin
+
+With `--batch`, every input line gives exactly one output line, in order: a blank line is
+answered too (status "empty", answered false), so outputs can be zipped with the inputs.
+Progress and warnings go to stderr; with `--json` stdout carries only JSON.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Iterator
+
+from rich.console import Console
+from rich.rule import Rule
+
+from bot.commands._index_loader import IndexOpenError, open_index, report_error
+from bot.commands._render import answer_json, render_answer
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "ask",
+        help="answer a question from the policies",
+        description="Answer a question by quoting the policy clause(s) that apply.",
+    )
+    parser.add_argument("question", nargs="*", help="the question (quotes optional)")
+    parser.add_argument("--json", action="store_true", help="print the answer as one JSON object")
+    parser.add_argument("--top-k", type=positive_int, default=3, metavar="N",
+                        help="how many ranked clauses to return (default 3)")
+    parser.add_argument("--batch", metavar="FILE",
+                        help="answer every line of FILE ('-' for stdin), one output per input line")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.batch is not None and args.question:
+        return report_error("give either a question or --batch FILE, not both")
+    try:
+        questions = list(_batch_lines(args.batch)) if args.batch is not None else [" ".join(args.question)]
+    except OSError as exc:
+        return report_error(f"cannot read {args.batch}: {exc.strerror or exc}")
+    try:
+        index, _ = open_index()
+    except IndexOpenError as exc:
+        return report_error(exc)
+
+    console = Console(highlight=False)
+    for question in questions:
+        answer = index.ask(question, top_k=args.top_k)
+        if args.json:
+            sys.stdout.write(answer_json(answer) + "\n")
+            sys.stdout.flush()
+        else:
+            if len(questions) > 1:
+                console.print(Rule(_title(question), style="dim"))
+            render_answer(answer, console)
+    return 0
+
+
+def _title(question: str, limit: int = 70) -> str:
+    question = " ".join(question.split()) or "(blank line)"
+    return question if len(question) <= limit else question[: limit - 1] + "…"
+
+
+def _batch_lines(path: str) -> Iterator[str]:
+    """The lines of FILE (or stdin), decoded leniently: a stray byte never stops a batch."""
+    if path == "-":
+        data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
+    else:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    text = data.decode("utf-8-sig", errors="replace")
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()  # the newline that ends the last line does not start another
+    for line in lines:
+        yield line.removesuffix("\r")

@@ -1,0 +1,117 @@
+"""The one aiohttp application behind `policybot serve`, for every chat platform.
+
+- `GET /healthz`: 200 `{"status": "ok"}` once the policy index and model are loaded, 503 before.
+- Each configured platform mounts its routes (Slack: `POST /slack/events`; Teams: `POST /api/messages`).
+- The core's background work (outbox delivery, reminders) runs for the app's lifetime.
+
+Adding a platform = one line in `PLATFORM_MOUNTS`.
+"""
+from __future__ import annotations
+
+import asyncio
+import importlib
+import importlib.util
+import logging
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+from aiohttp import web
+
+from bot.core.app import Assistant
+from bot.core.reminders.loop import BackgroundTasks
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# How often the outbox is polled: notifications should feel immediate in chat.
+DELIVERY_INTERVAL_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class PlatformMount:
+    name: str
+    module: str  # exposes mount(app, *, settings, assistant) and is_configured(settings)
+    # Adapters are imported dynamically, so the server never depends on one statically and
+    # the adapters stay independent of each other (see .importlinter).
+    configured: Callable[[Settings], bool]
+
+
+PLATFORM_MOUNTS: list[PlatformMount] = [
+    PlatformMount("slack", "bot.slack.server", lambda s: importlib.import_module("bot.slack.server").is_configured(s)),
+    PlatformMount("teams", "bot.teams.server", lambda s: importlib.import_module("bot.teams.server").is_configured(s)),
+]
+
+ASSISTANT = web.AppKey("assistant", Assistant)
+SETTINGS = web.AppKey("settings", Settings)
+INDEX_READY = web.AppKey("index_ready", asyncio.Event)
+STATE = web.AppKey("server_state", dict)  # {"error": str | None, "platforms": [...], "ready_seconds": float}
+BACKGROUND = web.AppKey("background", BackgroundTasks)
+
+
+def create_app(settings: Settings, *, assistant: Assistant | None = None) -> web.Application:
+    if assistant is None:
+        from bot.composition import build_assistant
+
+        assistant = build_assistant(settings)
+    app = web.Application()
+    app[SETTINGS] = settings
+    app[ASSISTANT] = assistant
+    app[INDEX_READY] = asyncio.Event()
+    app[STATE] = {"error": None, "platforms": []}
+    app.router.add_get("/healthz", healthz)
+    for platform in PLATFORM_MOUNTS:
+        if importlib.util.find_spec(platform.module) is None or not platform.configured(settings):
+            continue
+        importlib.import_module(platform.module).mount(app, settings=settings, assistant=assistant)
+        app[STATE]["platforms"].append(platform.name)
+        log.info("platform %s mounted", platform.name)
+    if not app[STATE]["platforms"]:
+        log.warning("no chat platform configured: serving /healthz only (see `policybot doctor`)")
+    app[BACKGROUND] = assistant.background(interval_seconds=DELIVERY_INTERVAL_SECONDS)
+    app.cleanup_ctx.append(_warm_up)
+    app.cleanup_ctx.append(_background)
+    return app
+
+
+async def healthz(request: web.Request) -> web.Response:
+    app = request.app
+    if app[INDEX_READY].is_set():
+        return web.json_response({"status": "ok"})
+    error = app[STATE]["error"]
+    return web.json_response({"status": "error" if error else "starting", **({"error": error} if error else {})},
+                             status=503)
+
+
+def _load_index_and_model(assistant: Assistant) -> None:
+    answerer = assistant.answerer  # loads (or builds) the clause index
+    answerer.encode(["warm up"])  # and makes sure the embedding model is in memory
+
+
+async def _warm_up(app: web.Application):
+    """Load the index and model in a worker thread, so the port opens at once."""
+    started = time.perf_counter()
+
+    async def load() -> None:
+        try:
+            await asyncio.get_running_loop().run_in_executor(None, _load_index_and_model, app[ASSISTANT])
+        except Exception as exc:
+            log.exception("loading the policy index failed")
+            app[STATE]["error"] = f"{exc.__class__.__name__}: {exc}"
+            return
+        app[STATE]["ready_seconds"] = round(time.perf_counter() - started, 2)
+        app[INDEX_READY].set()
+        log.info("policy index and model loaded in %.1fs: ready", app[STATE]["ready_seconds"])
+
+    task = asyncio.create_task(load(), name="policybot-warm-up")
+    yield
+    if not task.done():
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+
+async def _background(app: web.Application):
+    background = app[BACKGROUND]
+    await background.start()
+    yield
+    await background.stop()

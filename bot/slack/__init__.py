@@ -1,0 +1,1 @@
+"""Slack adapter: Bolt listeners that translate Slack events to bot.core calls and core data to Block Kit."""

@@ -1,0 +1,104 @@
+"""`SlackNotifier`: the core's Notifier for Slack. Every notification is a DM from the bot."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import OrderedDict
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.core.directory.model import Person
+from bot.core.errors import PermanentDeliveryError, TransientDeliveryError
+from bot.core.notifications.types import Notification
+from bot.slack.blocks.card import render_card
+from bot.slack.identity import SlackIds
+
+log = logging.getLogger(__name__)
+
+# Slack error codes worth retrying later; anything else is permanent for this message.
+_TRANSIENT_ERRORS = {
+    "ratelimited", "rate_limited", "service_unavailable", "fatal_error", "internal_error", "request_timeout",
+    "team_added_to_org", "invalid_auth", "not_authed", "token_expired", "account_inactive",
+}
+METADATA_EVENT = "policybot_notification"
+
+
+def delivery_error(exc: Exception) -> Exception:
+    """Map a Slack/network failure to the core's Transient/PermanentDeliveryError."""
+    if isinstance(exc, SlackApiError):
+        status = getattr(exc.response, "status_code", 200)
+        error = str(exc.response.get("error") or "")
+        if status == 429 or status >= 500 or error in _TRANSIENT_ERRORS:
+            return TransientDeliveryError(f"slack {status} {error}".strip())
+        return PermanentDeliveryError(f"slack refused: {error or status}")
+    if isinstance(exc, (aiohttp.ClientError, asyncio.TimeoutError, OSError)):
+        return TransientDeliveryError(f"network: {exc.__class__.__name__}: {exc}")
+    return TransientDeliveryError(f"{exc.__class__.__name__}: {exc}")
+
+
+class SlackNotifier:
+    platform = "slack"
+
+    def __init__(self, client: AsyncWebClient, ids: SlackIds, *, remember: int = 10000):
+        self.client = client
+        self.ids = ids
+        self._channels: dict[str, str] = {}
+        self._delivered: OrderedDict[str, None] = OrderedDict()
+        self._remember = remember
+
+    def can_reach(self, person: Person) -> bool:
+        # Without a Slack id we can still find them by e-mail, unless Teams is where they are.
+        return bool(person.slack_user_id or self.ids.user_of(person.email) or not person.teams_user_id)
+
+    async def deliver(self, notification: Notification, person: Person) -> None:
+        if notification.id in self._delivered:
+            log.info("notification %s already delivered to Slack; skipped", notification.id)
+            return
+        text, blocks = render_card(notification)
+        try:
+            user_id = await self.user_id(person)
+            channel = await self.dm_channel(user_id)
+            await self.client.chat_postMessage(
+                channel=channel, text=text, blocks=blocks, unfurl_links=False, unfurl_media=False,
+                metadata={"event_type": METADATA_EVENT,
+                          "event_payload": {"id": notification.id, "kind": notification.kind.value}},
+            )
+        except (PermanentDeliveryError, TransientDeliveryError):
+            raise
+        except Exception as exc:
+            raise delivery_error(exc) from exc
+        self._delivered[notification.id] = None
+        while len(self._delivered) > self._remember:
+            self._delivered.popitem(last=False)
+
+    async def user_id(self, person: Person) -> str:
+        if person.slack_user_id:
+            return person.slack_user_id
+        cached = self.ids.user_of(person.email)
+        if cached:
+            return cached
+        try:
+            response = await self.client.users_lookupByEmail(email=person.email)
+        except SlackApiError as exc:
+            if exc.response.get("error") == "users_not_found":
+                raise PermanentDeliveryError(f"no Slack user with the e-mail {person.email}") from exc
+            raise
+        user_id = response["user"]["id"]
+        self.ids.remember(user_id, person.email)
+        return user_id
+
+    async def dm_channel(self, user_id: str) -> str:
+        channel = self._channels.get(user_id)
+        if channel is None:
+            response = await self.client.conversations_open(users=user_id)
+            channel = response["channel"]["id"]
+            self._channels[user_id] = channel
+        return channel
+
+    async def post_dm(self, user_id: str, *, text: str, blocks: list | None = None) -> None:
+        """A direct message that is not a core notification (e.g. a report receipt)."""
+        channel = await self.dm_channel(user_id)
+        await self.client.chat_postMessage(channel=channel, text=text, blocks=blocks,
+                                           unfurl_links=False, unfurl_media=False)

@@ -1,0 +1,61 @@
+"""Set-up: the app manifest matches what the code listens to; `policybot doctor` says what is missing."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from bot.slack.listeners.commands import POLICY_COMMAND, REPORT_COMMAND, REPORT_SHORTCUT
+from bot.slack.server import EVENTS_PATH
+from tests.slack.slack_requests import BOT_TOKEN, SIGNING_SECRET
+from tests.support.directory import write_directory
+from tests.support.env import server_env, sqlite_url
+
+ROOT = Path(__file__).resolve().parents[2]
+MANIFEST = yaml.safe_load((ROOT / "bot/slack/manifest.yml").read_text(encoding="utf-8"))
+
+
+def test_manifest_declares_every_command_shortcut_event_and_scope():
+    features, settings = MANIFEST["features"], MANIFEST["settings"]
+    assert {c["command"] for c in features["slash_commands"]} == {POLICY_COMMAND, REPORT_COMMAND}
+    assert [s["callback_id"] for s in features["shortcuts"]] == [REPORT_SHORTCUT]
+    assert features["app_home"]["home_tab_enabled"] and features["app_home"]["messages_tab_enabled"]
+    assert set(settings["event_subscriptions"]["bot_events"]) == {"app_home_opened", "app_mention", "message.im"}
+    assert set(MANIFEST["oauth_config"]["scopes"]["bot"]) >= {
+        "app_mentions:read", "chat:write", "commands", "im:history", "im:write", "users:read", "users:read.email"}
+    urls = [settings["event_subscriptions"]["request_url"], settings["interactivity"]["request_url"],
+            *(c["url"] for c in features["slash_commands"])]
+    assert all(url.endswith(EVENTS_PATH) for url in urls)
+    assert len(MANIFEST["display_information"]["description"]) <= 140
+
+
+def test_env_example_lists_every_setting():
+    text = (ROOT / ".env.example").read_text(encoding="utf-8")
+    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_API_URL", "DATABASE_URL",
+                 "POLICYBOT_DIRECTORY", "MicrosoftAppId", "MicrosoftAppPassword", "PORT"):
+        assert f"\n{name}=" in text, name
+
+
+def _doctor(env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "bot.cli", "doctor"], cwd=ROOT, env={**env, "COLUMNS": "200"},
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_doctor_says_what_is_missing(tmp_path):
+    env = server_env(database_url=sqlite_url(tmp_path / "db.sqlite"), directory=None, index_dir=tmp_path / "index",
+                     SLACK_BOT_TOKEN=BOT_TOKEN)
+    result = _doctor(env)
+    assert result.returncode == 1, result.stdout
+    assert "SLACK_SIGNING_SECRET not set" in result.stdout
+    assert "POLICYBOT_DIRECTORY" in result.stdout and "missing" in result.stdout
+    assert not (tmp_path / "db.sqlite").exists()  # doctor changes nothing
+
+
+def test_doctor_passes_when_slack_is_configured(tmp_path, policy_index_dir):
+    env = server_env(database_url=sqlite_url(tmp_path / "db.sqlite"), directory=write_directory(tmp_path / "d.csv"),
+                     index_dir=policy_index_dir, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET)
+    result = _doctor(env)
+    assert result.returncode == 0, result.stdout
+    assert "Slack (HTTP)" in result.stdout and "Ready" in result.stdout
