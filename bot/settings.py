@@ -24,7 +24,7 @@ class Settings:
     microsoft_app_password: str | None = None
     microsoft_app_type: str = "MultiTenant"
     microsoft_app_tenant_id: str | None = None
-    # Core workflow (bot/core): see docs/core.md.
+    # Core workflow (bot/core): see "Queries, reports and the staff directory" in README.md.
     admin_emails: tuple[str, ...] = ()
     timezone: str = "Europe/London"
     escalation_reminder_days: float = 1.0

@@ -133,7 +133,7 @@ def build(
     for i, view in enumerate(views):
         if view.kind == "text":
             vectors[i] = text_vectors[position[view.text]]
-    batch = 16
+    batch = 8
     for start in range(0, len(pending), batch):
         chunk = pending[start : start + batch]
         vectors[chunk] = embedder.encode([views[i].text for i in chunk])

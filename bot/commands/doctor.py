@@ -74,7 +74,7 @@ def chat_checks(s: Settings) -> list[Check]:
         checks.append(Check("Teams", SKIP, "MicrosoftAppId / MicrosoftAppPassword not set"))
     if not (http or socket or teams):
         checks.append(Check("Chat platform", ERROR, "no chat platform is fully configured",
-                            "set SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET (see docs/slack.md), or the Teams variables"))
+                            "set SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET (see 'Slack app set-up' in README.md), or the Teams variables"))
     return checks
 
 
@@ -171,7 +171,7 @@ def _doctor(args) -> int:
     console.print(table)
     failed = [c for c in checks if c.status == ERROR]
     if failed:
-        console.print(f"[bold red]{len(failed)} required setting(s) missing or broken.[/] See .env.example and docs/slack.md.")
+        console.print(f"[bold red]{len(failed)} required setting(s) missing or broken.[/] See .env.example and README.md.")
         return 1
     console.print("[green]Ready to `policybot serve`.[/]")
     return 0

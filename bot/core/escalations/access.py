@@ -72,5 +72,6 @@ def to_view(row: Escalation, *, viewer: Person, directory: Directory, duplicate:
         routing_note=row.routing_note if viewer.email != row.asker_email else None,
         guidance_saved=row.guidance_id is not None,
         duplicate=duplicate,
+        overdue=row.status == EscalationStatus.OPEN.value and row.reminded_at is not None,
         actions=actions_for(row, viewer, directory),
     )

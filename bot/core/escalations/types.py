@@ -42,4 +42,5 @@ class EscalationView:
     routing_note: str | None = None
     guidance_saved: bool = False
     duplicate: bool = False  # True when an idempotency key matched an earlier request
+    overdue: bool = False  # still unanswered although its reminder has gone out
     actions: tuple[Action, ...] = field(default=())  # what this viewer may do now

@@ -64,5 +64,6 @@ def to_view(row: Report, *, viewer: Person, directory: Directory) -> ReportView:
         closed_at=row.closed_at,
         outcome=row.outcome,
         routing_note=row.routing_note,
+        overdue=row.status == ReportStatus.RECEIVED.value and row.reminded_at is not None,
         actions=actions_for(row) if can_see(row, viewer) else (),
     )

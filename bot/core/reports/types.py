@@ -129,4 +129,5 @@ class ReportView:
     closed_at: datetime | None = None
     outcome: str | None = None
     routing_note: str | None = None
+    overdue: bool = False  # not acknowledged although its reminder has gone out
     actions: tuple[Action, ...] = field(default=())  # what this viewer may do now

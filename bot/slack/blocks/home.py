@@ -46,12 +46,18 @@ def _listing(title: str, lines: list[str], empty: str | None) -> list[Block]:
 def _escalation_line(item: EscalationView, *, other: str) -> str:
     status = {EscalationStatus.OPEN: "waiting for an answer", EscalationStatus.ANSWERED: "answered",
               EscalationStatus.CLOSED: "closed"}[item.status]
-    return (f"• *{escape(item.ref)}* ({status}, {_date(item.created_at)}) {escape(other)}: "
+    flag = " :warning: *overdue*" if item.overdue else ""
+    return (f"• *{escape(item.ref)}* ({status}, {_date(item.created_at)}){flag} {escape(other)}: "
             f"_{escape(truncate(item.question, 150))}_")
 
 
 def _report_line(item: ReportView) -> str:
-    flag = " :warning: *not acknowledged yet*" if item.status is ReportStatus.RECEIVED else ""
+    if item.overdue:
+        flag = " :warning: *overdue: not acknowledged after a reminder*"
+    elif item.status is ReportStatus.RECEIVED:
+        flag = " · not acknowledged yet"
+    else:
+        flag = ""
     return (f"• *{escape(item.ref)}* {escape(item.category.label)} · {item.status.value} · received "
             f"{_date(item.created_at)} · with {escape(item.recipient.name)}{flag}")
 
@@ -70,8 +76,8 @@ def home_view(data: HomeData) -> dict:
                            [_escalation_line(e, other=f"with {e.recipient.name}") for e in data.asked],
                            "You have no open questions.")
         if data.reports or data.show_policy_status:
-            unacknowledged = sum(1 for r in data.reports if r.status is ReportStatus.RECEIVED)
-            title = "Open reports" + (f" ({unacknowledged} not acknowledged)" if unacknowledged else "")
+            overdue = sum(1 for r in data.reports if r.overdue)
+            title = "Open reports" + (f" ({overdue} overdue)" if overdue else "")
             blocks += _listing(title, [_report_line(r) for r in data.reports], "No open reports.")
         blocks += _listing("Reports you made",
                            [f"• *{escape(r.ref)}* {escape(r.category.label)} · {r.status.value} · "
