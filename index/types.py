@@ -58,6 +58,15 @@ class Clause:
         return data
 
 
+def qualifier_label(top: Clause, qualifier: Clause) -> str:
+    """How a qualifying clause relates to the answer's top clause, as every surface shows it."""
+    if qualifier.force is Force.EXCEPTION:
+        return "Exception"
+    if top.force is Force.EXCEPTION:
+        return "Exception to"
+    return "Qualified by"
+
+
 @dataclass(frozen=True)
 class RankedClause:
     clause: Clause

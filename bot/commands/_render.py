@@ -12,7 +12,7 @@ from rich.segment import Segment
 from rich.styled import Styled
 from rich.text import Text
 
-from index.types import Answer, AnswerStatus, Clause, Force, PolicyInfo
+from index.types import Answer, AnswerStatus, Clause, Force, PolicyInfo, qualifier_label
 
 FORCE_STYLE = {
     Force.REQUIREMENT: "bold red",
@@ -93,14 +93,6 @@ def _not_covered(answer: Answer) -> list[RenderableType]:
                            *(clause_block(r.clause, dim=True) for r in answer.ranked)))
     parts.append(policy_footer(answer.policy))
     return parts
-
-
-def qualifier_label(top: Clause, qualifier: Clause) -> str:
-    if qualifier.force is Force.EXCEPTION:
-        return "Exception"
-    if top.force is Force.EXCEPTION:
-        return "Exception to"
-    return "Qualified by"
 
 
 def clause_block(clause: Clause, *, label: str | None = None, dim: bool = False) -> RenderableType:

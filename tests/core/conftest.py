@@ -1,11 +1,9 @@
 """Core test fixtures: an isolated database per test (SQLite and PostgreSQL), directory, clock, fakes."""
 from __future__ import annotations
 
-import asyncio
 import os
 import uuid
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -18,10 +16,8 @@ from bot.core.notifications.registry import NotifierRegistry
 from bot.core.notifications.testing import RecordingNotifier
 from bot.core.storage.db import Database
 from bot.core.storage.migrate import upgrade
-from corefakes import FakeIndex
+from tests.core.corefakes import DIRECTORY_CSV, FakeIndex
 
-HERE = Path(__file__).resolve().parent
-DIRECTORY_CSV = HERE / "directory.csv"
 PG_URL = os.environ.get("POLICYBOT_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 # Monday 2 March 2026, 09:00 in London (GMT in March).
 MONDAY_9AM = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
@@ -134,6 +130,3 @@ def people(directory):
     return People
 
 
-def deliver(assistant: Assistant):
-    """Run the dispatcher until nothing is due; returns the summary."""
-    return asyncio.run(assistant.dispatcher().run_once())

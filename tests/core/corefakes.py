@@ -1,12 +1,15 @@
 """A small stand-in for index.search.PolicyIndex: hand-built answers, bag-of-words vectors."""
 from __future__ import annotations
 
-import hashlib
-import re
+import asyncio
+from pathlib import Path
 
 import numpy as np
 
 from index.types import Answer, AnswerStatus, Clause, Force, PolicyInfo, RankedClause
+from tests.support.vectors import hashed_word_vectors
+
+DIRECTORY_CSV = Path(__file__).resolve().parent / "directory.csv"
 
 POLICY = PolicyInfo(id="social_networking_policy", title="Social Networking Policy",
                     owner="Hardmoor Nursery & Early Years Centre", approved="Spring 2024", review_date="Spring 2025")
@@ -52,11 +55,9 @@ class FakeIndex:
                       ranked=(RankedClause(CLAUSES["1.3-5"], 0.2),), policy=POLICY)
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        rows = np.zeros((len(texts), 64), dtype=np.float32)
-        for i, text in enumerate(texts):
-            for word in re.findall(r"[a-z]+", text.lower()):
-                rows[i, int(hashlib.md5(word.encode()).hexdigest(), 16) % 64] += 1.0
-            norm = np.linalg.norm(rows[i])
-            if norm:
-                rows[i] /= norm
-        return rows
+        return hashed_word_vectors(texts)
+
+
+def deliver(assistant):
+    """Run the dispatcher until nothing is due; returns the summary."""
+    return asyncio.run(assistant.dispatcher().run_once())

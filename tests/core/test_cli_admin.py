@@ -9,7 +9,7 @@ from bot.cli import main
 from bot.composition import build_assistant
 from bot.core.reports.types import ReportCategory, ReportInput
 from bot.settings import Settings
-from conftest import DIRECTORY_CSV
+from tests.core.corefakes import DIRECTORY_CSV
 
 
 @pytest.fixture

@@ -4,9 +4,8 @@ from __future__ import annotations
 import os
 import time
 
-from bot.core.directory import FileDirectory, Role, parse_directory
-from bot.core.directory import routing
-from conftest import DIRECTORY_CSV
+from bot.core.directory import FileDirectory, Role, parse_directory, routing
+from tests.core.corefakes import DIRECTORY_CSV
 
 HEADER = "name,email,role,line_manager_email,slack_user_id,teams_user_id\n"
 

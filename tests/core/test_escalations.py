@@ -6,11 +6,16 @@ import threading
 import pytest
 
 from bot.core.directory import StaticDirectory, parse_directory
-from bot.core.errors import InvalidTransition, PermissionDenied, RoutingError, ValidationError
+from bot.core.errors import (
+    InvalidTransition,
+    PermissionDenied,
+    RoutingError,
+    ValidationError,
+)
 from bot.core.escalations.types import CloseReason, EscalationStatus
 from bot.core.notifications.actions import ActionId
 from bot.core.notifications.types import NotificationKind as K
-from conftest import deliver
+from tests.core.corefakes import deliver
 
 
 def test_full_lifecycle_with_guidance(assistant, people, slack):
@@ -149,6 +154,7 @@ def test_unknown_asker_answered_and_admins_told_once(assistant, people, slack):
 
 def test_small_talk_offers_nothing_and_is_not_logged(assistant, people, db):
     from sqlalchemy import select
+
     from bot.core.storage.models import QuestionLog
 
     assert not assistant.ask(question="hello", asker=people.amy).escalation_offered

@@ -22,7 +22,7 @@ from bot.core.notifications.testing import RecordingNotifier
 from bot.core.notifications.types import NotificationKind as K
 from bot.core.reports.types import ReportCategory, ReportInput
 from bot.core.storage.models import OutboxMessage
-from conftest import DIRECTORY_CSV, deliver
+from tests.core.corefakes import DIRECTORY_CSV, deliver
 
 REPO = Path(__file__).resolve().parents[2]
 REPORT = ReportInput(category=ReportCategory.OTHER, what_happened="A concern.")
@@ -153,7 +153,6 @@ async def test_background_tasks_deliver_and_stop(assistant, people, slack):
 
 
 def test_admin_alert_without_admins_is_logged_once(db, directory, clock, caplog):
-    from bot.core.config import CoreConfig
 
     assistant = Assistant(db=db, directory=StaticDirectory(directory), clock=clock, config=CoreConfig())
     with caplog.at_level("WARNING"):

@@ -7,7 +7,7 @@ from bot.core.escalations.types import CloseReason, EscalationStatus
 from bot.core.notifications.types import NotificationKind as K
 from bot.core.reminders.workdays import add_working_days
 from bot.core.reports.types import ReportCategory, ReportInput
-from conftest import deliver
+from tests.core.corefakes import deliver
 
 UTC = timezone.utc
 

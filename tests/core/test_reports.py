@@ -10,7 +10,7 @@ from bot.core.errors import InvalidTransition, StorageUnavailable, ValidationErr
 from bot.core.notifications.types import NotificationKind as K
 from bot.core.reports.types import ReportCategory, ReportInput, ReportStatus
 from bot.core.storage.models import OutboxMessage, Report
-from conftest import deliver
+from tests.core.corefakes import deliver
 
 
 def report(category=ReportCategory.PUPIL_COMMENTS, **kw) -> ReportInput:
@@ -98,6 +98,7 @@ def test_form_validation():
 
 def test_database_down_writes_nothing(assistant, people, db, monkeypatch):
     from sqlalchemy.exc import OperationalError
+
     from bot.core.notifications import outbox
 
     def broken(*args, **kwargs):

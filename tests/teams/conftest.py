@@ -2,19 +2,17 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))  # teamsfakes
 
 from bot.core.app import Assistant  # noqa: E402
 from bot.core.directory import StaticDirectory, load_directory  # noqa: E402
 from bot.core.notifications.registry import NotifierRegistry  # noqa: E402
 from bot.core.storage.db import Database  # noqa: E402
-from teamsfakes import FakeIndex  # noqa: E402
+from tests.teams.teamsfakes import FakeIndex  # noqa: E402
 
 DIRECTORY_CSV = HERE / "directory.csv"
 SCHEMA_PATH = HERE / "adaptive_card_1_5.schema.json"

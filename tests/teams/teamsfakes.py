@@ -1,13 +1,12 @@
 """A stand-in for the clause index (hand-built answers) and Teams activity builders for the tests."""
 from __future__ import annotations
 
-import hashlib
-import re
 import uuid
 
 import numpy as np
 
 from index.types import Answer, AnswerStatus, Clause, Force, PolicyInfo, RankedClause
+from tests.support.vectors import hashed_word_vectors
 
 POLICY = PolicyInfo(id="social_networking_policy", title="Social Networking Policy",
                     owner="Hardmoor Nursery", approved="Spring 2024", review_date="Spring 2025", review_overdue=True)
@@ -49,14 +48,7 @@ class FakeIndex:
                       policy=POLICY)
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        rows = np.zeros((len(texts), 64), dtype=np.float32)
-        for i, text in enumerate(texts):
-            for word in re.findall(r"[a-z]+", text.lower()):
-                rows[i, int(hashlib.md5(word.encode()).hexdigest(), 16) % 64] += 1.0
-            norm = np.linalg.norm(rows[i])
-            if norm:
-                rows[i] /= norm
-        return rows
+        return hashed_word_vectors(texts)
 
 
 def activity(*, aad: str = AMY, text: str | None = None, value: dict | None = None, service_url: str = "https://smba.test/",

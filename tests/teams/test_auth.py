@@ -12,12 +12,12 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from bot.teams.auth import Unauthorized, precheck
-from e2e_support import FakeConnector, post_activity
-from teamsfakes import activity
 from tests.support.directory import PEOPLE, write_directory
 from tests.support.env import server_env, sqlite_url
 from tests.support.index import prebuilt_index_dir
 from tests.support.server import ServerProcess
+from tests.teams.e2e_support import FakeConnector, post_activity
+from tests.teams.teamsfakes import activity
 
 APP_ID = "00000000-0000-0000-0000-00000000b075"
 NOW = int(time.time())

@@ -12,13 +12,27 @@ from bot.core.directory.model import PersonRef, Role
 from bot.core.escalations.types import EscalationStatus, EscalationView
 from bot.core.forms import FORMS
 from bot.core.notifications.actions import ActionId
-from bot.core.notifications.types import Action, ActionStyle, Card, Field, Notification, NotificationKind, SubjectRef
+from bot.core.notifications.types import (
+    Action,
+    ActionStyle,
+    Card,
+    Field,
+    Notification,
+    NotificationKind,
+    SubjectRef,
+)
 from bot.core.reports.types import ReportCategory, ReportStatus, ReportView
 from bot.teams.cards.answer import answer_card, help_card
 from bot.teams.cards.common import md_escape
 from bot.teams.cards.forms import form_card, form_values
-from bot.teams.cards.notification import escalation_card, list_card, message_card, receipt_card, report_card
-from teamsfakes import FakeIndex
+from bot.teams.cards.notification import (
+    escalation_card,
+    list_card,
+    message_card,
+    receipt_card,
+    report_card,
+)
+from tests.teams.teamsfakes import FakeIndex
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 REF = {"ref": "E-2026-0001"}

@@ -6,12 +6,12 @@ import json
 
 import pytest
 
-from e2e_support import FakeConnector, post_activity
-from teamsfakes import BOT_ID, TENANT, activity
 from tests.support.directory import PEOPLE, write_directory
 from tests.support.env import server_env, sqlite_url
 from tests.support.index import prebuilt_index_dir
 from tests.support.server import ServerProcess
+from tests.teams.e2e_support import FakeConnector, post_activity
+from tests.teams.teamsfakes import BOT_ID, TENANT, activity
 
 STAFF = PEOPLE["staff"].teams_user_id      # Sam Staff, line manager Mia Manager
 MANAGER = PEOPLE["manager"].teams_user_id  # Mia Manager

@@ -5,7 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import pytest
-from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+from botbuilder.integration.aiohttp import (
+    CloudAdapter,
+    ConfigurationBotFrameworkAuthentication,
+)
 
 from bot.core.directory.model import Person, Role
 from bot.core.errors import PermanentDeliveryError, TransientDeliveryError
@@ -14,8 +17,8 @@ from bot.teams.auth import BotFrameworkConfig
 from bot.teams.notifier import TeamsNotifier
 from bot.teams.proactive import ProactiveSender
 from bot.teams.references import MemoryReferenceStore
-from e2e_support import FakeConnector
-from teamsfakes import BOT_ID, TENANT, TOM
+from tests.teams.e2e_support import FakeConnector
+from tests.teams.teamsfakes import BOT_ID, TENANT, TOM
 
 TOM_PERSON = Person("Tom Ellery", "tom.ellery@hardmoor.example", Role.MANAGER, teams_user_id=TOM)
 

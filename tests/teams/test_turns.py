@@ -1,7 +1,6 @@
 """The turn logic with botbuilder's TestAdapter: questions, commands, card submits, references."""
 from __future__ import annotations
 
-
 import pytest
 from botbuilder.core.adapters import TestAdapter
 from botbuilder.schema import Activity
@@ -11,7 +10,7 @@ from bot.teams.bot import PolicyBot
 from bot.teams.cards.common import CONTENT_TYPE
 from bot.teams.notifier import TeamsNotifier
 from bot.teams.references import MemoryReferenceStore
-from teamsfakes import AMY, BOT_ID, HEAD, STRANGER, TENANT, TOM, activity
+from tests.teams.teamsfakes import AMY, BOT_ID, HEAD, STRANGER, TENANT, TOM, activity
 
 
 class FakeSender:

@@ -9,7 +9,7 @@ from bot.slack.blocks.common import (
     BUTTON_VALUE_LIMIT, Block, actions, button, context, divider, fit, section,
 )
 from bot.slack.escape import escape, quote, truncate
-from index.types import AnswerStatus, Clause, Force, PolicyInfo
+from index.types import AnswerStatus, Clause, Force, PolicyInfo, qualifier_label
 
 FORCE_LABELS = {
     Force.REQUIREMENT: "Requirement",
@@ -67,10 +67,9 @@ def render_answer(result: AskResult) -> tuple[str, list[Block]]:
         blocks += section(f"{clause_heading(top)}\n{quote(top.text)}")
         if top.context:
             blocks.append(context(f"Under: {escape(top.context)}"))
-        if answer.qualifiers:
-            blocks.append(context("*This clause is qualified by:*"))
-            for clause in answer.qualifiers:
-                blocks += section(f"{clause_heading(clause)}\n{quote(clause.text)}")
+        for clause in answer.qualifiers:
+            label = escape(qualifier_label(top, clause))
+            blocks += section(f"*{label}:* {clause_heading(clause)}\n{quote(clause.text)}")
         shown = {top.id, *(c.id for c in answer.qualifiers)}
         related = [r.clause for r in answer.ranked[1:] if r.clause.id not in shown]
         if related:

@@ -8,9 +8,9 @@ from bot.core.notifications.actions import ActionId
 from bot.teams.cards.common import (
     attachment, card, core_submit, heading, note, plain, quote, submit, submit_data,
 )
-from index.types import Answer, AnswerStatus, Clause, Force, PolicyInfo
+from index.types import Answer, AnswerStatus, Clause, PolicyInfo, qualifier_label
 
-FEEDBACK = "feedback"  # adapter-only action id: core has no feedback call (yet)
+FEEDBACK = "feedback"  # the card button for Assistant.record_feedback
 
 EXAMPLE_QUESTIONS = (
     "Can I accept a friend request from a pupil's parent?",
@@ -77,14 +77,6 @@ def _not_covered(answer: Answer) -> list[dict]:
         for ranked in answer.ranked:
             body += clause_block(ranked.clause, style="default")
     return body
-
-
-def qualifier_label(top: Clause, qualifier: Clause) -> str:
-    if qualifier.force is Force.EXCEPTION:
-        return "Exception"
-    if top.force is Force.EXCEPTION:
-        return "Exception to"
-    return "Qualified by"
 
 
 def clause_title(clause: Clause) -> str:
