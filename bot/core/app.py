@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any, Callable, Mapping, Sequence
 
 from bot.core import addresses, events, feedback, identity, interactions
+from bot.core import overview as overviews
 from bot.core.asking import service as asking
 from bot.core.asking.ports import Answerer
 from bot.core.asking.types import AskResult
@@ -166,6 +167,10 @@ class Assistant:
         """Handle a button click (and the form it opened) on an escalation or report card."""
         return interactions.perform(assistant=self, actor=actor, action_id=ActionId(action_id),
                                     value=value, form=form)
+
+    def overview(self, *, person: Person) -> overviews.Overview:
+        """Someone's open items: their queries, queries waiting for them, reports they handle."""
+        return overviews.overview(ctx=self.ctx, person=person)
 
     # -- audit ----------------------------------------------------------------------------
     def audit_trail(self, *, actor: Person, ref: str) -> list[AuditView]:

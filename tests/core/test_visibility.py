@@ -76,3 +76,20 @@ def test_cards_follow_visibility(assistant, people):
     assert receipt.ref in receipt_card(receipt).title
     view = assistant.escalate(asker=people.amy, question="Q?")
     assert escalation_card(view).actions == view.actions
+
+
+def test_overview_shows_each_person_their_own_open_items(assistant, people):
+    from bot.core.reports.types import ReportCategory, ReportInput
+
+    asked = assistant.escalate(asker=people.amy, question="Can I follow the nursery's page?")
+    assistant.submit_report(reporter=people.ben, report=ReportInput(
+        category=ReportCategory.PUPIL_COMMENTS, what_happened="Threats on TikTok."))
+
+    amy = assistant.overview(person=people.amy)
+    assert [e.ref for e in amy.asked] == [asked.ref] and not amy.waiting and not amy.reports
+    tom = assistant.overview(person=people.tom)
+    assert [e.ref for e in tom.waiting] == [asked.ref] and not tom.asked and not tom.reports
+    ben = assistant.overview(person=people.ben)
+    assert len(ben.my_reports) == 1 and not ben.reports and not ben.watches_policy_review
+    head = assistant.overview(person=people.head)
+    assert len(head.reports) == 1 and head.watches_policy_review and not head.waiting

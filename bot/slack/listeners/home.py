@@ -6,15 +6,12 @@ import logging
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.core.directory.model import Person, Role
+from bot.core.directory.model import Person
 from bot.core.errors import CoreError
-from bot.core.escalations.types import EscalationStatus
 from bot.core.identity import UNKNOWN_MESSAGE
 from bot.slack.blocks.home import HomeData, home_view
 
 log = logging.getLogger(__name__)
-
-OVERSIGHT = {Role.HEAD_TEACHER, Role.DEPUTY}
 
 
 async def home_data(adapter, person: Person | None) -> HomeData:
@@ -26,19 +23,10 @@ async def home_data(adapter, person: Person | None) -> HomeData:
         pass
     if person is None:
         return HomeData(person=None, policies=policies, notice=UNKNOWN_MESSAGE)
-    assistant = adapter.assistant
-    escalations = await adapter.call(assistant.list_escalations, actor=person, include_closed=False)
-    reports = await adapter.call(assistant.list_reports, actor=person, include_closed=False)
-    mine = await adapter.call(assistant.my_reports, reporter=person)
-    return HomeData(
-        person=person,
-        asked=[e for e in escalations if e.asker.email == person.email],
-        waiting=[e for e in escalations if e.recipient.email == person.email and e.status is EscalationStatus.OPEN],
-        reports=reports,
-        my_reports=[r for r in mine if r.status.value != "closed"],
-        policies=policies,
-        show_policy_status=person.role in OVERSIGHT,
-    )
+    items = await adapter.call(adapter.assistant.overview, person=person)
+    return HomeData(person=person, asked=list(items.asked), waiting=list(items.waiting), reports=list(items.reports),
+                    my_reports=list(items.my_reports), policies=policies,
+                    show_policy_status=items.watches_policy_review)
 
 
 def register(bolt: AsyncApp, adapter) -> None:
