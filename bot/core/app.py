@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any, Callable, Mapping, Sequence
 
 from bot.core import addresses, events, feedback, identity, interactions
+from bot.core import insights as usage
 from bot.core import overview as overviews
 from bot.core.asking import service as asking
 from bot.core.asking.ports import Answerer
@@ -171,6 +172,10 @@ class Assistant:
     def overview(self, *, person: Person) -> overviews.Overview:
         """Someone's open items: their queries, queries waiting for them, reports they handle."""
         return overviews.overview(ctx=self.ctx, person=person)
+
+    def insights(self, *, days: int = 90) -> usage.Insights:
+        """Anonymous usage: how many questions, how many answered, which clauses, what was missed."""
+        return usage.insights(ctx=self.ctx, days=days)
 
     # -- audit ----------------------------------------------------------------------------
     def audit_trail(self, *, actor: Person, ref: str) -> list[AuditView]:
