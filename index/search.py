@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 faiss.omp_set_num_threads(1)
 
 _REPORTING = re.compile(r"\breport(?:s|ed|ing)?\b", re.IGNORECASE)
+_ROLE = re.compile(r"\b(?:head teachers?|line managers?|managers?|governors?|hr|trade unions?)\b", re.IGNORECASE)
 
 EMPTY_NOTICE = "Please type a question, for example: can I post photos of the children?"
 ENGLISH_NOTICE = ("I can only read questions written in English, sorry. Please ask again in English, "
@@ -96,6 +97,8 @@ class PolicyIndex:
         self._groups = self._role_groups()
         # Clauses that tell staff whom to report something to.
         self._reporting = np.array([bool(_REPORTING.search(c.text)) for c in self.clauses], dtype=np.float32)
+        # Clauses that name who does something: a role heading, or a role in their words.
+        self._names_role = np.array([bool(c.group or _ROLE.search(c.text)) for c in self.clauses], dtype=np.float32)
         # Items of a definitional list ("... include, but are not limited to:").
         self._defining = np.array([c.context.rstrip().endswith(":") for c in self.clauses], dtype=np.float32)
         policy_words = {w for c in self.clauses for w in textproc.words(self._lexical_text(c))}
@@ -258,6 +261,8 @@ class PolicyIndex:
             intent = None  # "can I report ...?" asks about reporting
         if intent == "scope":
             fused += t.intent_weight * self._defining * float(dense.max())
+        elif intent == "who":
+            fused += t.intent_weight * self._names_role * float(dense.max())
         elif intent:
             sign = 1.0 if intent == "incident" else -1.0
             fused += sign * t.intent_weight * self._reporting * float(dense.max())

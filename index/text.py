@@ -106,6 +106,7 @@ _WHAT_NOW = re.compile(
     r"\b(?:what (?:do|should|can|must) (?:i|we) do|who (?:do|should|can) (?:i|we) (?:report|tell)"
     r"|how do (?:i|we) report|what happens now)\b"
 )
+_WHO = re.compile(r"^who\b|\bwho (?:is|are|do|does|should|will|can|decides|reviews|checks|deals|handles)\b|\bwhose job\b")
 _PERMISSION = re.compile(
     r"\b(?:can|could|may|should|shall|must) (?:i|we)\b|\b(?:am i|are we|is it) (?:allowed|ok|okay|alright|fine|acceptable)\b"
     r"|\b(?:is it|would it be) (?:ok|okay|alright|fine|acceptable)\b|\b(?:do|would) (?:i|we) (?:have|need) to\b"
@@ -122,13 +123,15 @@ _SCOPE = re.compile(
 
 
 def question_intent(text: str) -> str | None:
-    """"scope" for "is X covered?", "permission" for "can I / am I allowed ...",
-    "incident" for "X happened, what now?"."""
+    """"scope" for "is X covered?", "incident" for "X happened, what now?", "who" for
+    "who should I ask / who reviews it?", "permission" for "can I / am I allowed ..."."""
     lowered = " ".join(words(text))
     if _SCOPE.search(lowered):
         return "scope"
     if _WHAT_NOW.search(lowered):
         return "incident"
+    if _WHO.search(lowered):
+        return "who"
     if _PERMISSION.search(lowered):
         return "permission"
     if _HAPPENED.search(lowered):

@@ -177,7 +177,8 @@ SUBJECT_CONCEPTS: list[tuple[tuple[str, ...], str]] = [
     (("purpose", "point of", "why do we have", "aim", "aims"),
      "purpose"),
     (("responsible", "responsibility", "responsibilities", "duty", "duties", "role", "roles",
-      "accountable", "accountability", "meant to do", "have to do", "expected"),
+      "accountable", "accountability", "meant to do", "have to do", "expected",
+      "whose job"),
      "responsibility"),
 ]
 

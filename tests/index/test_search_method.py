@@ -21,6 +21,7 @@ STAFF_QUESTIONS = Path(__file__).resolve().parents[1] / "data" / "staff_question
         ("one of the older boys posted a video mocking me", "incident"),
         ("is pinterest covered by the policy", "scope"),
         ("does the policy apply to students on placement", "scope"),
+        ("who deals with complaints about staff posts", "who"),
         ("when is the policy reviewed", None),
     ],
 )
