@@ -231,7 +231,7 @@ class PolicyIndex:
         longer = [self._speller.fix(w) for w in textproc.words(cleaned) if len(w) >= 3 and w.isalpha()]
         if len(longer) < 3:
             return True
-        known = sum(w in self._speller.known for w in longer)
+        known = sum(self._speller.is_known(w) for w in longer)
         return known >= 0.5 * len(longer)
 
     def score(self, cleaned: str) -> tuple[np.ndarray, dict]:

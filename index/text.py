@@ -6,9 +6,10 @@ import unicodedata
 from dataclasses import dataclass
 
 import Stemmer
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
 
-from index.vocabulary import CONCEPTS, SMALL_TALK, STOPWORDS, SUBJECT_CONCEPTS
+from index.vocabulary import CONCEPTS, SCHOOL_WORDS, SMALL_TALK, STOPWORDS, SUBJECT_CONCEPTS
 
 MAX_QUESTION_CHARS = 1000
 
@@ -142,21 +143,29 @@ def question_intent(text: str) -> str | None:
 class SpellFixer:
     """Corrects words nobody would have meant ("freind", "facebok") to the nearest known term.
 
-    A word counts as real when the model's own vocabulary or the policy has it, so ordinary
-    English is never "corrected"; only unknown words are matched against policy and
-    vocabulary terms.
+    A word counts as real when the model's own vocabulary, the policy or the school vocabulary
+    has it (plurals included), so ordinary English is never "corrected"; only unknown words
+    are matched, by Damerau-Levenshtein similarity (a swapped pair of letters is one edit),
+    against policy and vocabulary terms.
     """
 
     def __init__(self, known_words: set[str], targets: set[str]):
-        self.known = known_words | targets
+        self.known = known_words | targets | SCHOOL_WORDS
         self.targets = sorted(t for t in targets if len(t) >= 4 and t.isalpha())
         self.cache: dict[str, str] = {}
 
+    def is_known(self, word: str) -> bool:
+        return word in self.known or any(
+            word.endswith(suffix) and word[: -len(suffix)] + ending in self.known
+            for suffix, ending in (("s", ""), ("es", ""), ("ies", "y"), ("'s", ""))
+        )
+
     def fix(self, word: str) -> str:
-        if word in self.known or len(word) < 4 or not word.isalpha():
+        if len(word) < 4 or not word.isalpha() or self.is_known(word):
             return word
         if word not in self.cache:
-            match = process.extractOne(word, self.targets, scorer=fuzz.ratio, score_cutoff=80)
+            match = process.extractOne(word, self.targets, scorer=DamerauLevenshtein.normalized_similarity,
+                                       score_cutoff=0.8)
             self.cache[word] = match[0] if match else word
         return self.cache[word]
 

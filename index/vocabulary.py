@@ -95,7 +95,7 @@ SUBJECT_CONCEPTS: list[tuple[tuple[str, ...], str]] = [
     (("youtube", "you tube", "tiktok", "tik tok", "reels", "reel", "vlog", "vlogs", "vlogger", "video",
       "videos", "stream", "streaming", "twitch", "pinterest", "flickr"),
      "media sharing"),
-    (("twitter", "tweet", "tweets", "tweeting", "x", "threads", "bluesky", "mastodon", "yammer"),
+    (("twitter", "tweet", "tweets", "tweeting", "threads", "bluesky", "mastodon", "yammer"),
      "micro-blogging"),
     (("forum", "forums", "reddit", "mumsnet", "netmums", "message board", "chat room", "review site",
       "comment section", "comments section", "quora", "ning"),
@@ -161,6 +161,9 @@ SUBJECT_CONCEPTS: list[tuple[tuple[str, ...], str]] = [
      "allegations investigated"),
     (("reputation", "look bad", "professional image", "professionalism", "how it looks"),
      "reputation"),
+    (("exception", "exceptions", "exempt", "exemption", "exemptions", "excepted", "get out of",
+      "loophole", "loopholes"),
+     "exceptions exempt"),
     # --- the policy itself ------------------------------------------------------------------
     (("approved", "approve", "signed off", "sign off", "ratified", "agreed", "adopted",
       "came in", "introduced", "how old"),
@@ -172,7 +175,8 @@ SUBJECT_CONCEPTS: list[tuple[tuple[str, ...], str]] = [
       "count", "counts", "eligible", "eligibility", "scope"),
      "policy covers"),
     (("this policy", "the policy", "these rules", "the rules", "this apply", "it apply", "it cover",
-      "this cover", "covered here", "policy say", "policy says"),
+      "this cover", "covered here", "policy say", "policy says", "stick to this", "follow this",
+      "any of this", "bound by this", "covered by this", "our rules", "the guidelines"),
      "this Policy"),
     (("purpose", "point of", "why do we have", "aim", "aims"),
      "purpose"),
@@ -197,10 +201,18 @@ STOPWORDS = frozenset(
     able ok alright mine may might must shall""".split()
 )
 
+# School words the model does not know that must never be "corrected" into policy words
+# ("ofsted" is not a typo for "posted").
+SCHOOL_WORDS = frozenset(
+    """ofsted eyfs senco sendco senco dbs ehcp ks1 ks2 nqt ect ecf lado sendco safeguarding dsl
+    ofqual nmc hcpc gmc tra unison gmb neu nasuwt paediatric epipen epipens""".split()
+)
+
 # Messages that are only pleasantries get a short help reply instead of a clause.
 SMALL_TALK = frozenset(
     """hi hello hey hiya howdy morning afternoon evening good night thanks thank thankyou thx ta cheers
     great brilliant lovely perfect cool nice awesome ok okay alright bye goodbye cya later see you
     yo sup there bot policybot how are doing well help test testing ping please much very so lots
-    appreciated appreciate many x xx xxx""".split()
+    appreciated appreciate many x xx xxx thats really helpful useful sorted understood noted fab ace
+    amazing superb excellent wonderful kind got it makes sense""".split()
 )
