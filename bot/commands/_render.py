@@ -12,6 +12,7 @@ from rich.segment import Segment
 from rich.styled import Styled
 from rich.text import Text
 
+from bot.core.asking import helptext
 from index.types import Answer, AnswerStatus, Clause, Force, PolicyInfo, qualifier_label
 
 FORCE_STYLE = {
@@ -20,18 +21,6 @@ FORCE_STYLE = {
     Force.EXCEPTION: "bold magenta",
     Force.INFORMATION: "cyan",
 }
-
-EXAMPLE_QUESTIONS = (
-    "Can I accept a friend request from a pupil's parent?",
-    "Am I allowed to check Facebook on a work laptop?",
-    "Can I post photos from the school trip on my Instagram?",
-    "What happens if I break the social networking policy?",
-)
-
-HELP_TEXT = (
-    "I answer questions about the school's policies by quoting the clause that applies, "
-    "with its section number, so you can check it yourself. Ask a question in your own words, for example:"
-)
 
 
 def answer_json(answer: Answer) -> str:
@@ -59,8 +48,8 @@ def answer_renderable(answer: Answer) -> RenderableType:
 
 
 def _help() -> list[RenderableType]:
-    examples = Text("\n").join(Text.assemble("  • ", (q, "italic")) for q in EXAMPLE_QUESTIONS)
-    return [Text(HELP_TEXT), examples]
+    examples = Text("\n").join(Text.assemble("  • ", (q, "italic")) for q in helptext.EXAMPLE_QUESTIONS)
+    return [Text(helptext.INTRO), examples]
 
 
 def _answered(answer: Answer) -> list[RenderableType]:

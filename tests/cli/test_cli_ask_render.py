@@ -7,7 +7,8 @@ import io
 import pytest
 from rich.console import Console
 
-from bot.commands._render import EXAMPLE_QUESTIONS, render_answer
+from bot.commands._render import render_answer
+from bot.core.asking.helptext import EXAMPLE_QUESTIONS
 
 HEADLINE = "can I friend a parent who is my cousin?"
 

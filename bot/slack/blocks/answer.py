@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+from bot.core.asking import helptext
 from bot.core.asking.types import AskResult
 from bot.core.notifications.actions import ActionId
 from bot.slack.blocks.common import (
@@ -22,12 +23,10 @@ FEEDBACK_HELPFUL = "feedback.helpful"
 FEEDBACK_NOT_HELPFUL = "feedback.not_helpful"
 
 HELP_TEXT = (
-    "Ask me about the policy in your own words, for example "
-    "_can I accept a parent's friend request?_ I quote the clause that answers it.\n"
-    "• Message me directly, mention me in a channel (I reply in a thread), or use `/policy your question` "
-    "(only you see the answer).\n"
-    "• If the policy doesn't settle it, press *Ask my line manager*.\n"
-    "• To report a concern in confidence, use `/policy-report` or the *Report a concern* shortcut."
+    helptext.INTRO + "\n" + "\n".join(f"\u2022 _{q}_" for q in helptext.EXAMPLE_QUESTIONS) + "\n"
+    "Message me directly, mention me in a channel (I reply in a thread), or use `/policy your question` "
+    "(only you see the answer). If the policy doesn't settle it, press *Ask my line manager*. "
+    "To report a concern in confidence, use `/policy-report` or the *Report a concern* shortcut."
 )
 
 

@@ -3,6 +3,7 @@ qualifying clauses, manager guidance (set apart, never as policy), the policy's 
 and the buttons "Helpful", "Not helpful", "Ask my line manager" (and "Report a concern")."""
 from __future__ import annotations
 
+from bot.core.asking import helptext
 from bot.core.asking.types import AskResult, GuidanceView
 from bot.core.notifications.actions import ActionId
 from bot.teams.cards.common import (
@@ -12,16 +13,6 @@ from index.types import Answer, AnswerStatus, Clause, PolicyInfo, qualifier_labe
 
 FEEDBACK = "feedback"  # the card button for Assistant.record_feedback
 
-EXAMPLE_QUESTIONS = (
-    "Can I accept a friend request from a pupil's parent?",
-    "Am I allowed to check Facebook on a work laptop?",
-    "Can I post photos from the school trip on my Instagram?",
-    "What happens if I break the social networking policy?",
-)
-HELP_TEXT = (
-    "I answer questions about the school's policies by quoting the clause that applies, with its "
-    "section number, so you can check it yourself. Ask a question in your own words, for example:"
-)
 COMMANDS_TEXT = 'Type "report" to report a concern in confidence, or "my queries" to see your questions to your line manager.'
 
 
@@ -47,7 +38,7 @@ def answer_attachment(result: AskResult) -> dict:
 
 
 def help_card() -> dict:
-    body = [plain(HELP_TEXT)] + [plain(f"\u2022 {q}", italic=True) for q in EXAMPLE_QUESTIONS]
+    body = [plain(helptext.INTRO)] + [plain(f"\u2022 {q}", italic=True) for q in helptext.EXAMPLE_QUESTIONS]
     return card(body + [note(COMMANDS_TEXT)])
 
 
