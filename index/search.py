@@ -248,7 +248,7 @@ class PolicyIndex:
         dense = (1 - t.expanded_query_weight) * dense_plain + t.expanded_query_weight * dense_expanded
         dense -= t.hub_penalty * self._hubness
 
-        content = [s for s, w in zip(stems, tokens) if w not in textproc.STOPWORDS]
+        content = [s for s, w in zip(stems, tokens, strict=True) if w not in textproc.STOPWORDS]
         expansion_stems = textproc.content_stems(" ".join(c.expansion for c in concepts))
         lexical = self._bm25(content) + t.expansion_lexical_weight * self._bm25(expansion_stems)
         top_lexical = float(lexical.max())

@@ -142,7 +142,7 @@ def build(
     faiss_index.add(vectors)
     background = embedder.encode(list(OTHER_TOPICS))
     expansions = _expansions()
-    concepts = dict(zip(expansions, embedder.encode(expansions)))
+    concepts = dict(zip(expansions, embedder.encode(expansions), strict=True))
 
     manifest = {
         "format_version": FORMAT_VERSION,
@@ -224,7 +224,7 @@ def _load(index_dir: Path) -> StoredIndex:
     concept_matrix = np.frombuffer((index_dir / "concepts.npy").read_bytes(), dtype=np.float32)
     if concept_matrix.size != len(expansions) * vectors.d:
         raise ValueError("concept vectors disagree with the vocabulary")
-    concepts = dict(zip(expansions, concept_matrix.reshape(len(expansions), vectors.d)))
+    concepts = dict(zip(expansions, concept_matrix.reshape(len(expansions), vectors.d), strict=True))
     policies = {k: PolicyInfo(**v) for k, v in payload["policies"].items()}
     return StoredIndex(clauses=clauses, policies=policies, views=views, vectors=vectors, manifest=manifest,
                        background=background.reshape(len(OTHER_TOPICS), vectors.d), concepts=concepts)
