@@ -102,9 +102,8 @@ class PolicyIndex:
         # Items of a definitional list ("... include, but are not limited to:").
         self._defining = np.array([c.context.rstrip().endswith(":") for c in self.clauses], dtype=np.float32)
         policy_words = {w for c in self.clauses for w in textproc.words(self._lexical_text(c))}
-        self._speller = textproc.SpellFixer(
-            embedder.vocabulary | textproc.vocabulary_words(), policy_words | textproc.vocabulary_words()
-        )
+        vocabulary = textproc.vocabulary_words()
+        self._speller = textproc.SpellFixer(embedder.vocabulary | vocabulary, policy_words | vocabulary)
 
     # ------------------------------------------------------------------ construction
     @classmethod

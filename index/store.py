@@ -27,7 +27,6 @@ from index.clauses import draft_clauses, finish_clauses
 from index.embedding import Embedder
 from index.policy_file import PolicyFormatError, read_policy
 from index.types import Clause, Force, PolicyInfo
-from index.review import review_overdue
 
 log = logging.getLogger(__name__)
 
@@ -255,4 +254,4 @@ def _atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
-__all__ = ["IndexUnavailable", "PolicyFormatError", "StoredIndex", "View", "load_or_build", "review_overdue"]
+__all__ = ["IndexUnavailable", "PolicyFormatError", "StoredIndex", "View", "load_or_build"]
