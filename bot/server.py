@@ -19,7 +19,7 @@ from typing import Callable
 from aiohttp import web
 
 from bot.core.app import Assistant
-from bot.core.reminders.loop import BackgroundTasks
+from bot.core.scheduler import BackgroundTasks
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -22,19 +22,22 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import threading
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
+from typing import Sequence
 
 import bm25s
 import faiss
 import numpy as np
+from rapidfuzz import fuzz, process
 
 from index import text as textproc
 from index.embedding import Embedder
 from index.review import review_overdue
 from index.store import Progress, StoredIndex, load_or_build
-from index.types import Answer, AnswerStatus, Clause, Force, PolicyInfo, RankedClause
+from index.types import Answer, AnswerStatus, Clause, Force, LearnedEntry, PolicyInfo, RankedClause
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +104,10 @@ class PolicyIndex:
         self._names_role = np.array([bool(c.group or _ROLE.search(c.text)) for c in self.clauses], dtype=np.float32)
         # Items of a definitional list ("... include, but are not limited to:").
         self._defining = np.array([c.context.rstrip().endswith(":") for c in self.clauses], dtype=np.float32)
+        # Question-bank entries approved at run time (learnt from use): extra views, taken at once.
+        self._learned_vectors = np.zeros((0, stored.vectors.d), dtype=np.float32)
+        self._learned_owner = np.zeros(0, dtype=np.int64)
+        self._learn_lock = threading.Lock()
         policy_words = {w for c in self.clauses for w in textproc.words(self._lexical_text(c))}
         vocabulary = textproc.vocabulary_words()
         self._speller = textproc.SpellFixer(embedder.vocabulary | vocabulary, policy_words | vocabulary)
@@ -185,6 +192,27 @@ class PolicyIndex:
     def encode(self, texts: list[str]) -> np.ndarray:
         return self.embedder.encode(texts)
 
+    def find_clause(self, text: str, policy_id: str) -> Clause | None:
+        """The clause with these words: exactly, else nearly (a policy edit fixed a typo or a word)."""
+        candidates = [c for c in self.clauses if c.policy_id == policy_id]
+        exact = next((c for c in candidates if c.text == text), None)
+        if exact is not None or not candidates:
+            return exact
+        match = process.extractOne(text, [c.text for c in candidates], scorer=fuzz.ratio, score_cutoff=90)
+        return candidates[match[2]] if match else None
+
+    def learn(self, entries: Sequence[LearnedEntry]) -> int:
+        """Take approved question-bank entries now, as extra views of their clauses (no rebuild)."""
+        taken = [(e.question, self._position[(e.policy_id, e.clause_id)]) for e in entries
+                 if (e.policy_id, e.clause_id) in self._position and e.question.strip()]
+        if not taken:
+            return 0
+        vectors = self.embedder.encode([textproc.clean(q) for q, _ in taken])
+        with self._learn_lock:
+            self._learned_vectors = np.vstack([self._learned_vectors, vectors]).astype(np.float32)
+            self._learned_owner = np.concatenate([self._learned_owner, [i for _, i in taken]]).astype(np.int64)
+        return len(taken)
+
     def qualifiers_of(self, clause: Clause) -> tuple[Clause, ...]:
         found = [self._by_id[(clause.policy_id, q)] for q in clause.qualifiers]
         return tuple(sorted(found, key=lambda c: c.order))
@@ -202,9 +230,10 @@ class PolicyIndex:
         if not any(ch.isalnum() for ch in cleaned):
             return Answer(question=question, status=AnswerStatus.EMPTY, ranked=(), policy=self.policy(),
                           notice=EMPTY_NOTICE)
-        if textproc.is_small_talk(cleaned):
+        talk = textproc.small_talk(cleaned)
+        if talk is not None:
             return Answer(question=question, status=AnswerStatus.SMALL_TALK, ranked=(), policy=self.policy(),
-                          notice=notice)
+                          notice=notice, small_talk=talk)
         scores, signals = self.score(cleaned)
         order = np.argsort(-scores, kind="stable")[:top_k]
         top = self.clauses[order[0]]
@@ -299,6 +328,9 @@ class PolicyIndex:
         own = self._is_own_words[ids]
         wording = np.full(len(self.clauses), -1.0, dtype=np.float32)
         np.maximum.at(wording, owners[own], sims[own])
+        learned, learned_owner = self._learned_vectors, self._learned_owner
+        if len(learned):
+            np.maximum.at(best, learned_owner, learned @ query)
         return best, wording
 
     def _bm25(self, stems: list[str]) -> np.ndarray:

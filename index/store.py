@@ -185,6 +185,7 @@ def policy_info(policy_id: str, metadata: dict) -> PolicyInfo:
         owner=metadata["owner"],
         approved=metadata["approved"],
         review_date=metadata["review_date"],
+        maintained_by=metadata.get("maintained_by") or "head_teacher",
     )
 
 

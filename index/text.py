@@ -9,6 +9,7 @@ import Stemmer
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
+from index.types import SmallTalk
 from index.vocabulary import CONCEPTS, SCHOOL_WORDS, SMALL_TALK, STOPWORDS, SUBJECT_CONCEPTS
 
 MAX_QUESTION_CHARS = 1000
@@ -47,9 +48,20 @@ def content_stems(text: str) -> list[str]:
     return [stem(w) for w in words(text) if w not in STOPWORDS]
 
 
-def is_small_talk(text: str) -> bool:
+_THANKS = frozenset("thanks thank thankyou thx ta cheers appreciated appreciate".split())
+_HELP = frozenset("help".split())
+
+
+def small_talk(text: str) -> SmallTalk | None:
+    """GREETING, THANKS or HELP when the message is only pleasantries; None for anything else."""
     tokens = words(text)
-    return bool(tokens) and all(t in SMALL_TALK for t in tokens)
+    if not tokens or not all(t in SMALL_TALK for t in tokens):
+        return None
+    if any(t in _HELP for t in tokens):
+        return SmallTalk.HELP
+    if any(t in _THANKS for t in tokens):
+        return SmallTalk.THANKS
+    return SmallTalk.GREETING
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,9 @@ class PolicyInfo:
     approved: str
     review_date: str
     review_overdue: bool = False
+    # The directory role that keeps this policy and its question bank ("maintained_by" in the
+    # policy's header); the head teacher when the policy does not say.
+    maintained_by: str = "head_teacher"
 
     def to_json(self) -> dict:
         return {"title": self.title, "approved": self.approved, "review_date": self.review_date}
@@ -75,9 +78,21 @@ class RankedClause:
 
 class AnswerStatus(str, enum.Enum):
     ANSWERED = "answered"
-    NOT_COVERED = "not_covered"
-    SMALL_TALK = "small_talk"
+    NOT_COVERED = "not_covered"  # a workplace question this policy does not settle
+    OFF_TOPIC = "off_topic"      # not a question about work at all ("what is the capital of France?")
+    SMALL_TALK = "small_talk"    # greetings, thanks, "help"
     EMPTY = "empty"
+
+    @property
+    def offers_escalation(self) -> bool:
+        """Worth a line manager's time: the policy answered it, or it is a work question it did not."""
+        return self in (AnswerStatus.ANSWERED, AnswerStatus.NOT_COVERED)
+
+
+class SmallTalk(str, enum.Enum):
+    GREETING = "greeting"
+    THANKS = "thanks"
+    HELP = "help"
 
 
 @dataclass(frozen=True)
@@ -90,6 +105,9 @@ class Answer:
     policy: PolicyInfo
     qualifiers: tuple[Clause, ...] = ()  # clauses that qualify the top clause, in policy order
     notice: str | None = None  # something the asker should know about their input
+    # "Did you mean ...?": other clauses offered because they scored close to the top one.
+    alternatives: tuple[Clause, ...] = ()
+    small_talk: SmallTalk | None = None
     extra: dict = field(default_factory=dict, compare=False)
 
     @property
@@ -107,6 +125,17 @@ class Answer:
             "status": self.status.value,
             "clauses": [r.clause.to_json(r.score) for r in self.ranked],
             "qualifiers": [c.to_json() for c in self.qualifiers],
+            "alternatives": [c.id for c in self.alternatives],
             "policy": self.policy.to_json() | {"review_overdue": self.policy.review_overdue},
+            **({"small_talk": self.small_talk.value} if self.small_talk else {}),
             **({"notice": self.notice} if self.notice else {}),
         }
+
+
+@dataclass(frozen=True)
+class LearnedEntry:
+    """A question-bank entry approved at run time (learnt from use): taken without a rebuild."""
+
+    question: str
+    clause_id: str
+    policy_id: str

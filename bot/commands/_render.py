@@ -1,4 +1,4 @@
-"""Show an `Answer` in a terminal (rich) or as one line of JSON.
+"""Core cards in a terminal (rich), and an `Answer` as one line of JSON.
 
 Clause text is quoted verbatim and never parsed as markup (policy text may contain brackets);
 wrapped lines are plainly indented, so a quote copied from the terminal is the policy's words.
@@ -12,8 +12,12 @@ from rich.segment import Segment
 from rich.styled import Styled
 from rich.text import Text
 
-from bot.core.asking import helptext
-from index.types import Answer, AnswerStatus, Clause, Force, PolicyInfo, qualifier_label
+from bot.core.asking.types import AskResult
+from bot.core.content.answers import answer_card
+from bot.core.content.help import greeting_card, help_card, notice_card, thanks_card
+from bot.core.content.model import Bullets, Card, Choices, Facts, Paragraph, Quote, Tone
+from bot.core.directory.model import Platform
+from index.types import Answer, AnswerStatus, Force, SmallTalk
 
 FORCE_STYLE = {
     Force.REQUIREMENT: "bold red",
@@ -21,6 +25,7 @@ FORCE_STYLE = {
     Force.EXCEPTION: "bold magenta",
     Force.INFORMATION: "cyan",
 }
+_TONE = {Tone.SUBTLE: "dim", Tone.WARNING: "bold yellow", Tone.ATTENTION: "bold red", Tone.SUCCESS: "green"}
 
 
 def answer_json(answer: Answer) -> str:
@@ -28,76 +33,53 @@ def answer_json(answer: Answer) -> str:
     return json.dumps(answer.to_json(), ensure_ascii=True)
 
 
-def render_answer(answer: Answer, console: Console) -> None:
-    console.print(answer_renderable(answer))
-
-
-def answer_renderable(answer: Answer) -> RenderableType:
-    parts: list[RenderableType] = []
-    if answer.notice and answer.status is not AnswerStatus.EMPTY:
-        parts.append(Text.assemble(("Note: ", "bold yellow"), answer.notice))
+def card_for(answer: Answer) -> Card:
+    """The card the chat platforms would show for `answer`, for someone with no buttons."""
+    if answer.status is AnswerStatus.SMALL_TALK:
+        return {SmallTalk.THANKS: thanks_card(), SmallTalk.GREETING: greeting_card(Platform.CLI)}.get(
+            answer.small_talk, help_card(Platform.CLI))
     if answer.status is AnswerStatus.EMPTY:
-        parts.append(Text(answer.notice or "Please type a question."))
-    elif answer.status is AnswerStatus.SMALL_TALK:
-        parts.extend(_help())
-    elif answer.status is AnswerStatus.ANSWERED:
-        parts.extend(_answered(answer))
-    else:
-        parts.extend(_not_covered(answer))
+        return notice_card(answer.notice or "Please type a question.")
+    return answer_card(AskResult(answer=answer), platform=Platform.CLI)
+
+
+def render_answer(answer: Answer, console: Console) -> None:
+    console.print(card_renderable(card_for(answer)))
+
+
+def card_renderable(card: Card) -> RenderableType:
+    parts: list[RenderableType] = [Text(card.title, style="bold")] if card.title else []
+    for block in card.blocks:
+        if isinstance(block, Paragraph):
+            parts.append(Text(block.text, style=(_TONE.get(block.tone, "") + (" bold" if block.strong else "")).strip()))
+        elif isinstance(block, Quote):
+            parts.append(_quote(block))
+        elif isinstance(block, Facts):
+            parts.append(Text("\n").join(Text.assemble((f"{f.label}: ", "bold"), f.value) for f in block.items))
+        elif isinstance(block, Bullets):
+            parts.append(Text("\n").join(Text.assemble("  \u2022 ", (i, "italic" if block.italic else "")) for i in block.items))
+        elif isinstance(block, Choices):
+            lines = [Text(block.prompt, style="bold")] + [Text(f"  {n}. {o.label}") for n, o in enumerate(block.options, 1)]
+            parts.append(Text("\n").join(lines))
     return Group(*_spaced(parts))
 
 
-def _help() -> list[RenderableType]:
-    examples = Text("\n").join(Text.assemble("  • ", (q, "italic")) for q in helptext.EXAMPLE_QUESTIONS)
-    return [Text(helptext.INTRO), examples]
-
-
-def _answered(answer: Answer) -> list[RenderableType]:
-    top = answer.top
-    assert top is not None
-    parts: list[RenderableType] = [
-        Text.assemble(("Answer from the ", "bold"), (answer.policy.title, "bold")),
-        clause_block(top),
-    ]
-    shown = {top.id}
-    for qualifier in answer.qualifiers:
-        parts.append(clause_block(qualifier, label=qualifier_label(top, qualifier)))
-        shown.add(qualifier.id)
-    others = [r.clause for r in answer.ranked[1:] if r.clause.id not in shown]
-    if others:
-        parts.append(Group(Text("Also relevant", style="bold dim"),
-                           *(clause_block(c, dim=True) for c in others)))
-    parts.append(policy_footer(answer.policy))
-    return parts
-
-
-def _not_covered(answer: Answer) -> list[RenderableType]:
-    parts: list[RenderableType] = [
-        Text.assemble(("The ", "bold"), (answer.policy.title, "bold"), (" does not cover this.", "bold")),
-        Text("Please ask your line manager. (In Slack or Teams the bot offers a button that sends them "
-             "your question.)"),
-    ]
-    if answer.ranked:
-        parts.append(Group(Text("Closest clauses (not an answer to your question)", style="bold dim"),
-                           *(clause_block(r.clause, dim=True) for r in answer.ranked)))
-    parts.append(policy_footer(answer.policy))
-    return parts
-
-
-def clause_block(clause: Clause, *, label: str | None = None, dim: bool = False) -> RenderableType:
-    """`[label] 2.1 Friends/Befriending · recommendation` over the indented, quoted clause text."""
+def _quote(block: Quote) -> RenderableType:
     title = Text()
-    if label:
-        title.append(f"{label}: ", style="bold")
-    title.append(f"{clause.section} {clause.heading}" if clause.section[:1].isdigit() else clause.heading,
-                 style="bold")
-    if clause.group:
-        title.append(f" ({clause.group})")
-    title.append(" · ")
-    title.append(clause.force.value, style=FORCE_STYLE[clause.force])
-    quote = Indented(Text(f"\u201c{clause.text}\u201d"))
-    block = Group(title, quote)
-    return Styled(block, "dim") if dim else block
+    if block.label:
+        title.append(f"{block.label}: ", style="bold")
+    if block.title:
+        source, _, force = block.title.rpartition(" \u00b7 ")
+        if source:
+            title.append(source, style="bold")
+            title.append(" \u00b7 ")
+            style = next((s for f, s in FORCE_STYLE.items() if f.value == force.lower()), "")
+            title.append(force.lower(), style=style)
+        else:
+            title.append(block.title, style="bold")
+    quoted = Indented(Text(f"\u201c{block.text}\u201d"))
+    group = Group(title, quoted) if title.plain else quoted
+    return Styled(group, "dim") if block.muted else group
 
 
 class Indented:
@@ -114,15 +96,6 @@ class Indented:
             yield Segment(" " * self.indent)
             yield from line.render(console)
             yield Segment.line()
-
-
-def policy_footer(policy: PolicyInfo) -> Text:
-    footer = Text()
-    footer.append(f"{policy.title} · approved {policy.approved} · review date {policy.review_date}", style="dim")
-    if policy.review_overdue:
-        footer.append(" · ", style="dim")
-        footer.append(f"review overdue since {policy.review_date}", style="bold red")
-    return footer
 
 
 def _spaced(parts: list[RenderableType]) -> list[RenderableType]:

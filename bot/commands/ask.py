@@ -18,7 +18,9 @@ from rich.console import Console
 from rich.rule import Rule
 
 from bot.commands._index_loader import IndexOpenError, open_index, report_error
-from bot.commands._render import answer_json, render_answer
+from bot.commands._render import answer_json, card_renderable, render_answer
+from bot.core.asking.types import AskResult
+from bot.core.content.answers import chosen_clause_card
 
 
 def positive_int(text: str) -> int:
@@ -68,7 +70,24 @@ def run(args: argparse.Namespace) -> int:
             if len(questions) > 1:
                 console.print(Rule(_title(question), style="dim"))
             render_answer(answer, console)
+            if answer.alternatives and len(questions) == 1 and sys.stdin.isatty() and sys.stdout.isatty():
+                _offer_choice(index, answer, console)
     return 0
+
+
+def _offer_choice(index, answer, console: Console) -> None:
+    """"Did you mean ...?" at a terminal: pick a number to see that clause with its qualifiers."""
+    try:
+        picked = input(f"Show one of these instead? Type 1-{len(answer.alternatives)}, or Enter to skip: ").strip()
+    except EOFError:
+        return
+    if not picked.isdigit() or not 1 <= int(picked) <= len(answer.alternatives):
+        return
+    clause = answer.alternatives[int(picked) - 1]
+    card = chosen_clause_card(clause, index.qualifiers_of(clause), index.policy(clause.policy_id),
+                              result=AskResult(answer=answer))
+    console.print()
+    console.print(card_renderable(card))
 
 
 def _title(question: str, limit: int = 70) -> str:

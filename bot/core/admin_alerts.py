@@ -20,6 +20,14 @@ def unknown_user(*, ctx: Context, platform: str, user_id: str) -> None:
     alert(ctx=ctx, key=f"unknown-user:{platform}:{user_id}", title="Unknown user", text=text)
 
 
+def identity_mismatch(*, ctx: Context, platform: str, user_id: str, person) -> None:
+    text = (f"A {platform} account ({user_id}) reports the e-mail address of {person.name}, but the staff "
+            f"directory lists {person.name} with a different {platform}_user_id. The account was refused: "
+            "it may be someone trying to act as them. Check the account, and correct the directory if "
+            f"{person.name} really has a new {platform} account.")
+    alert(ctx=ctx, key=f"identity-mismatch:{platform}:{user_id}", title="Account refused", text=text)
+
+
 def directory_problem(*, ctx: Context, key: str, text: str) -> None:
     alert(ctx=ctx, key=f"directory:{key}", title="Staff directory problem", text=text)
 

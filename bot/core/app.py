@@ -1,39 +1,42 @@
-"""`Assistant`: the one object adapters hold. It wires the services and exposes them as methods.
+"""`Assistant`: the one object adapters hold. `handle(event)` serves every person in chat; the
+other methods are the same services for the command line, background work and tests.
 
-Every method is keyword-only, takes the acting `Person` where someone acts, checks what
-that person may see or do, and returns rendering-free views. See docs/core-api.md.
+Every method is keyword-only, takes the acting `Person` where someone acts, checks what that
+person may see or do (`bot.core.auth.permissions`), and returns rendering-free values.
 """
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Sequence
 
-from bot.core import addresses, events, feedback, identity, interactions
+from bot.core import addresses, events, feedback, identity, records, scheduler
 from bot.core import insights as usage
 from bot.core import overview as overviews
-from bot.core.asking import service as asking
 from bot.core.asking.ports import Answerer
+from bot.core.asking.service import Asking
 from bot.core.asking.types import AskResult
-from bot.core.audit import service as audit
 from bot.core.audit.types import AuditView
+from bot.core.bank import service as bank
+from bot.core.bank.types import EntryView
 from bot.core.clock import Clock, SystemClock
 from bot.core.config import CoreConfig
 from bot.core.context import Context
+from bot.core.conversation.deps import Deps
+from bot.core.conversation.events import Event
+from bot.core.conversation.handler import Conversation
+from bot.core.conversation.replies import Reply
 from bot.core.directory.model import Directory, DirectorySource, Person, Platform
+from bot.core.errors import NotFound
 from bot.core.escalations import service as escalations
 from bot.core.escalations.types import EscalationView, ForwardTarget
 from bot.core.guidance import service as guidance
-from bot.core.interactions import ActionOutcome
-from bot.core.notifications.actions import ActionId
 from bot.core.notifications.dispatcher import Dispatcher
 from bot.core.notifications.registry import NotifierRegistry
-from bot.core.reminders import jobs
-from bot.core.reminders.jobs import JobsSummary
-from bot.core.reminders.loop import BackgroundTasks
 from bot.core.reports import service as reports
 from bot.core.reports.types import ReportInput, ReportReceipt, ReportView
 from bot.core.storage.db import Database
 from bot.core.storage.migrate import upgrade
+from bot.core.tokens import Signer
 
 
 class Assistant:
@@ -51,6 +54,11 @@ class Assistant:
         self.ctx = Context(db=db, directory_source=directory, clock=clock or SystemClock(), config=config or CoreConfig())
         self.notifiers = notifiers or NotifierRegistry()
         self._answerer = answerer
+        self.signer = Signer(db)
+        self.asking = Asking(ctx=self.ctx, signer=self.signer)
+        self.learned = bank.LearnedSync(every_seconds=self.ctx.config.learned_refresh_seconds)
+        self.conversation = Conversation(Deps(ctx=self.ctx, get_answerer=lambda: self.answerer, asking=self.asking,
+                                              signer=self.signer, learned=self.learned))
 
     # -- infrastructure -------------------------------------------------------------------
     @property
@@ -73,13 +81,14 @@ class Assistant:
         """Apply pending database migrations (done on start by the composition root)."""
         upgrade(self.ctx.db)
 
+    # -- the conversation -------------------------------------------------------------------
+    def handle(self, event: Event) -> Reply:
+        """Everything a person does in chat: a message, a button, a form. Blocking: run in a thread."""
+        return self.conversation.handle(event)
+
     # -- people ---------------------------------------------------------------------------
     def identify(self, *, platform: Platform | str, user_id: str, email: str | None = None) -> Person | None:
-        """The directory person behind a platform user id (else behind `email`, as the
-        platform reports it), or None (admins are told once).
-
-        Also remembers the platform, so notifications reach the person where they last were.
-        """
+        """The directory person behind a platform account (see `bot.core.identity`), or None."""
         return identity.identify(ctx=self.ctx, platform=Platform(platform), user_id=user_id, email=email)
 
     def actor(self, *, platform: Platform | str, user_id: str, email: str | None = None) -> Person:
@@ -97,10 +106,20 @@ class Assistant:
     def recall_address(self, *, platform: Platform | str, key: str) -> dict | None:
         return addresses.recall(ctx=self.ctx, platform=Platform(platform).value, key=key)
 
+    def remember_card(self, *, platform: Platform | str, subject_ref: str, recipient: str, location: dict) -> None:
+        """Where the bot posted a card about an item to someone (the places an action may update)."""
+        addresses.remember_card(ctx=self.ctx, platform=Platform(platform).value, subject_ref=subject_ref,
+                                recipient=recipient, location=location)
+
+    def card_locations(self, *, platform: Platform | str, subject_ref: str, recipient: str) -> list[dict]:
+        return addresses.card_locations(ctx=self.ctx, platform=Platform(platform).value, subject_ref=subject_ref,
+                                        recipient=recipient)
+
     # -- asking ---------------------------------------------------------------------------
     def ask(self, *, question: str, asker: Person | None, top_k: int = 3) -> AskResult:
         """Answer from the policy, attach matching guidance, log the question anonymously."""
-        return asking.ask(ctx=self.ctx, answerer=self.answerer, question=question, asker=asker, top_k=top_k)
+        self.conversation.refresh_learned()
+        return self.asking.ask(answerer=self.answerer, question=question, asker=asker, top_k=top_k)
 
     def record_feedback(self, *, helpful: bool, clause_id: str | None, policy_id: str | None = None) -> None:
         """"Helpful" / "Not helpful" on an answer; stored without who gave it."""
@@ -115,9 +134,8 @@ class Assistant:
 
     def answer_escalation(self, *, actor: Person, ref: str, text: str, save_as_guidance: bool = False,
                           guidance_text: str | None = None) -> EscalationView:
-        encode = self._encoder()
         return escalations.answer(ctx=self.ctx, actor=actor, ref=ref, text=text, save_as_guidance=save_as_guidance,
-                                  guidance_text=guidance_text, encode=encode)
+                                  guidance_text=guidance_text, encode=self._encoder())
 
     def forward_escalation(self, *, actor: Person, ref: str, to: ForwardTarget | str,
                            note: str | None = None) -> EscalationView:
@@ -140,7 +158,7 @@ class Assistant:
     # -- reports --------------------------------------------------------------------------
     def submit_report(self, *, reporter: Person, report: ReportInput,
                       idempotency_key: str | None = None) -> ReportReceipt:
-        """Saved (and its notification queued) in one transaction before this returns."""
+        """Saved (with its notification and the reporter's receipt queued) before this returns."""
         return reports.submit(ctx=self.ctx, reporter=reporter, report=report, idempotency_key=idempotency_key)
 
     def acknowledge_report(self, *, actor: Person, ref: str) -> ReportView:
@@ -162,13 +180,28 @@ class Assistant:
         """The reporter's own reports: reference and status only."""
         return reports.receipts_for(ctx=self.ctx, reporter=reporter)
 
-    # -- buttons --------------------------------------------------------------------------
-    def perform(self, *, actor: Person, action_id: ActionId | str, value: Mapping[str, str],
-                form: Mapping[str, Any] | None = None) -> ActionOutcome:
-        """Handle a button click (and the form it opened) on an escalation or report card."""
-        return interactions.perform(assistant=self, actor=actor, action_id=ActionId(action_id),
-                                    value=value, form=form)
+    # -- the question bank (learning from use) ------------------------------------------------
+    def bank_pending(self, *, actor: Person) -> list[EntryView]:
+        return bank.pending(ctx=self.ctx, actor=actor, policies=self.answerer.policies)
 
+    def bank_decide(self, *, actor: Person, entry_id: int, approve: bool) -> EntryView:
+        entry = bank.decide(ctx=self.ctx, actor=actor, entry_id=entry_id, approve=approve,
+                            policies=self.answerer.policies)
+        self.learned.refresh(ctx=self.ctx, answerer=self.answerer, force=True)
+        return entry
+
+    def bank_add(self, *, actor: Person, question: str, clause_id: str, policy_id: str | None = None) -> EntryView:
+        answerer = self.answerer
+        try:
+            clause = answerer.clause(clause_id, policy_id)
+        except KeyError:
+            raise NotFound(f"There is no clause {clause_id}; `policybot index show` lists them.") from None
+        entry = bank.add(ctx=self.ctx, actor=actor, question=question, clause=clause,
+                         policy=answerer.policy(clause.policy_id))
+        self.learned.refresh(ctx=self.ctx, answerer=answerer, force=True)
+        return entry
+
+    # -- overviews ------------------------------------------------------------------------------
     def overview(self, *, person: Person) -> overviews.Overview:
         """Someone's open items: their queries, queries waiting for them, reports they handle."""
         return overviews.overview(ctx=self.ctx, person=person)
@@ -177,21 +210,21 @@ class Assistant:
         """Anonymous usage: how many questions, how many answered, which clauses, what was missed."""
         return usage.insights(ctx=self.ctx, days=days)
 
-    # -- audit ----------------------------------------------------------------------------
     def audit_trail(self, *, actor: Person, ref: str) -> list[AuditView]:
-        return audit.trail(ctx=self.ctx, actor=actor, ref=ref)
+        return records.trail(ctx=self.ctx, actor=actor, ref=ref)
 
     # -- background work ------------------------------------------------------------------
     def dispatcher(self, *, worker_id: str | None = None) -> Dispatcher:
         return Dispatcher(ctx=self.ctx, registry=self.notifiers, worker_id=worker_id)
 
-    def run_due_jobs(self, *, now: datetime | None = None) -> JobsSummary:
+    def run_due_jobs(self, *, now: datetime | None = None) -> scheduler.JobsSummary:
         """Reminders, overdue hand-overs and quiet-period closes that are due at `now`."""
-        return jobs.run_due_jobs(ctx=self.ctx, now=now or self.ctx.clock.now())
+        return scheduler.run_due_jobs(ctx=self.ctx, now=now or self.ctx.clock.now())
 
-    def background(self, *, interval_seconds: float = 5.0, jobs_every_seconds: float = 60.0) -> BackgroundTasks:
+    def background(self, *, interval_seconds: float = 5.0, jobs_every_seconds: float = 60.0) -> scheduler.BackgroundTasks:
         """Dispatcher + due jobs as asyncio tasks: `await bg.start()` ... `await bg.stop()`."""
-        return BackgroundTasks(assistant=self, interval_seconds=interval_seconds, jobs_every_seconds=jobs_every_seconds)
+        return scheduler.BackgroundTasks(dispatcher=self.dispatcher, run_jobs=self.run_due_jobs,
+                                         interval_seconds=interval_seconds, jobs_every_seconds=jobs_every_seconds)
 
     def _encoder(self) -> Callable[[list[str]], Any] | None:
         if self._answerer is None:

@@ -25,3 +25,5 @@ class CoreConfig:
     # Cosine similarity between a new question and a guidance question for the guidance to be shown.
     guidance_min_similarity: float = 0.55
     guidance_max_shown: int = 2
+    # How often each server looks for question-bank entries approved elsewhere (another replica, the CLI).
+    learned_refresh_seconds: float = 5.0

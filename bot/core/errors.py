@@ -26,6 +26,11 @@ class ValidationError(CoreError):
         self.field_errors = dict(field_errors or {})
 
 
+class NotVisible(NotFound, PermissionDenied):
+    """The item does not exist *or* the actor may not see it: one error and one sentence for
+    both, so nobody can learn that a reference exists by trying it."""
+
+
 class UnknownPerson(CoreError):
     """The acting person is not listed in the staff directory."""
 

@@ -1,10 +1,17 @@
-"""Turning a platform user id into a directory Person; remembering the platform each person uses."""
+"""Turning a platform account into a directory Person; remembering the platform each person uses.
+
+A directory id, where the directory has one, *is* the identity: an account is matched by the
+e-mail its platform reports only when the directory lists that person with no id on that
+platform. An account whose e-mail belongs to someone listed with a different id is refused and
+the administrators are told (a profile e-mail can be edited; the id cannot).
+"""
 from __future__ import annotations
 
 import dataclasses
 import logging
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from bot.core import admin_alerts
 from bot.core.context import Context
@@ -21,16 +28,26 @@ UNKNOWN_MESSAGE = (
 
 
 def identify(*, ctx: Context, platform: Platform, user_id: str, email: str | None = None) -> Person | None:
-    person = ctx.directory.by_platform_id(platform, user_id) if platform is not Platform.CLI else ctx.directory.get(user_id)
-    if person is None and email and platform is not Platform.CLI:
-        # Listed by e-mail only: the directory has no id for them on this platform (yet).
-        found = ctx.directory.get(email)
-        if found is not None:
+    directory = ctx.directory
+    if platform is Platform.CLI:
+        return directory.get(user_id)
+    person = directory.by_platform_id(platform, user_id)
+    mismatch = None
+    if person is None and email:
+        found = directory.get(email)
+        if found is not None and not found.platform_id(platform):
+            # Listed by e-mail only: the directory has no id for them on this platform (yet).
             person = dataclasses.replace(found, **{f"{platform.value}_user_id": user_id})
+        elif found is not None:
+            mismatch = found
     try:
-        if person is None:
+        if mismatch is not None:
+            log.warning("refused a %s account whose profile e-mail belongs to someone listed with another id",
+                        platform.value)
+            admin_alerts.identity_mismatch(ctx=ctx, platform=platform.value, user_id=user_id, person=mismatch)
+        elif person is None:
             admin_alerts.unknown_user(ctx=ctx, platform=platform.value, user_id=user_id)
-        elif platform is not Platform.CLI:
+        else:
             _remember_platform(ctx, person, platform)
     except StorageUnavailable:
         log.warning("could not record platform use / unknown user: database unavailable")
@@ -48,7 +65,12 @@ def _remember_platform(ctx: Context, person: Person, platform: Platform) -> None
     # Only the platform is kept (no time), so it cannot be matched against the anonymous question log.
     with ctx.db.transaction() as session:
         current = session.scalar(select(PlatformSeen).where(PlatformSeen.email == person.email))
-        if current is None:
-            session.add(PlatformSeen(email=person.email, platform=platform.value))
-        elif current.platform != platform.value:
-            current.platform = platform.value
+        if current is not None:
+            if current.platform != platform.value:
+                current.platform = platform.value
+            return
+        try:
+            with session.begin_nested():  # a person's concurrent first requests: one insert wins
+                session.add(PlatformSeen(email=person.email, platform=platform.value))
+        except IntegrityError:
+            pass

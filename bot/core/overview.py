@@ -1,19 +1,18 @@
 """What is on someone's plate: their open queries, queries waiting for their answer, the open
-reports they handle or oversee, the reports they made, and whether the policies' review status
-is theirs to watch. Adapters show it (Slack's App Home); the selection rules live here."""
+reports they handle or oversee, the reports they made, the question-bank suggestions they review,
+and whether the policies' review status is theirs to watch. The home card shows it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.core.auth import permissions
 from bot.core.context import Context
-from bot.core.directory.model import Person, Role
+from bot.core.directory.model import Person
 from bot.core.escalations import service as escalations
 from bot.core.escalations.types import EscalationStatus, EscalationView
 from bot.core.reports import service as reports
 from bot.core.reports.types import ReportReceipt, ReportStatus, ReportView
-
-# Policy 1.3: the head teacher (with the deputy) keeps the policy current and its review on time.
-_POLICY_OVERSIGHT = {Role.HEAD_TEACHER, Role.DEPUTY}
+from index.types import PolicyInfo
 
 
 @dataclass(frozen=True)
@@ -24,13 +23,15 @@ class Overview:
     reports: tuple[ReportView, ...]  # open reports they handle or oversee
     my_reports: tuple[ReportReceipt, ...]  # reports they made that are not closed
     watches_policy_review: bool
+    policies: tuple[PolicyInfo, ...] = ()
+    suggestions: int = 0  # question-bank entries waiting for their review (policy owners)
 
     @property
     def overdue(self) -> int:
         return sum(r.overdue for r in self.reports) + sum(e.overdue for e in self.waiting)
 
 
-def overview(*, ctx: Context, person: Person) -> Overview:
+def overview(*, ctx: Context, person: Person, policies: tuple[PolicyInfo, ...] = (), suggestions: int = 0) -> Overview:
     open_escalations = escalations.list_for(ctx=ctx, actor=person, include_closed=False)
     return Overview(
         person=person,
@@ -40,5 +41,7 @@ def overview(*, ctx: Context, person: Person) -> Overview:
         reports=tuple(reports.list_for(ctx=ctx, actor=person, include_closed=False)),
         my_reports=tuple(r for r in reports.receipts_for(ctx=ctx, reporter=person)
                          if r.status is not ReportStatus.CLOSED),
-        watches_policy_review=person.role in _POLICY_OVERSIGHT,
+        watches_policy_review=permissions.watches_policy_review(person),
+        policies=policies,
+        suggestions=suggestions,
     )

@@ -1,33 +1,33 @@
 """Builds the Bolt `AsyncApp` and the `SlackAdapter` its listeners share.
 
-The adapter holds the core `Assistant`, the Web API client and the helpers every listener
-needs (who is acting, asking, error sentences). Listeners live in `bot.slack.listeners`.
+The adapter translates: a Slack payload becomes a core event, `Assistant.handle` decides, and
+the `Reply` is rendered as Block Kit and sent to where Slack allows it (the DM or thread, an
+ephemeral message, a modal, the clicked message). Nothing here decides what to answer.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
 from collections import OrderedDict
-from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.app import Assistant
-from bot.core.directory.model import Person
-from bot.core.errors import CoreError, UnknownPerson
-from bot.core.identity import UNKNOWN_MESSAGE
+from bot.core.content.model import Card
+from bot.core.conversation.events import Event, Message, Sender
+from bot.core.conversation.replies import Audience, Reply
+from bot.core.directory.model import Platform
+from bot.core.errors import CoreError
 from bot.settings import Settings
-from bot.slack.blocks.answer import render_answer
+from bot.slack import modals
 from bot.slack.client import build_client
-from bot.slack.escape import escape
 from bot.slack.identity import SlackIdentity, SlackIds
 from bot.slack.notifier import SlackNotifier
+from bot.slack.render import render
 
 log = logging.getLogger(__name__)
-
-SORRY = "Sorry, something went wrong on my side. Please try again in a minute."
 
 
 class SeenEvents:
@@ -46,18 +46,30 @@ class SeenEvents:
         return True
 
 
+class Where:
+    """Where a reply can go for one Slack interaction."""
+
+    def __init__(self, *, user: str, channel: str | None = None, thread_ts: str | None = None, respond=None,
+                 trigger_id: str | None = None, message_ts: str | None = None):
+        self.user, self.channel, self.thread_ts = user, channel, thread_ts
+        self.respond, self.trigger_id, self.message_ts = respond, trigger_id, message_ts
+
+    @property
+    def in_dm(self) -> bool:
+        return bool(self.channel and str(self.channel).startswith("D"))
+
+
 class SlackAdapter:
     def __init__(self, *, assistant: Assistant, client: AsyncWebClient, ready: asyncio.Event | None = None):
         self.assistant = assistant
         self.client = client
         self.ids = SlackIds()
         self.identity = SlackIdentity(assistant, client, self.ids)
-        self.notifier = SlackNotifier(client, self.ids)
+        self.notifier = SlackNotifier(client, self.ids, on_posted=self._posted)
         self.seen = SeenEvents()
         self._ready = ready
-        # The policy index is not documented as thread-safe: one question at a time (each takes ~20 ms).
-        self._ask_lock = asyncio.Lock()
 
+    # -- in -----------------------------------------------------------------------------------
     async def first_delivery(self, event_id: str) -> bool:
         """Memory first (fast, covers quick retries), then the database (restarts, replicas)."""
         if not self.seen.first_time(event_id):
@@ -68,51 +80,87 @@ class SlackAdapter:
             log.warning("could not record event %s: processing it anyway", event_id)
             return True
 
-    async def person(self, user_id: str) -> Person | None:
-        return await self.identity.person(user_id)
+    async def sender(self, user_id: str) -> Sender:
+        # The profile e-mail is looked up only for people the directory lists without a Slack id.
+        email = None
+        if self.assistant.directory.by_platform_id(Platform.SLACK, user_id) is None:
+            email = await self.identity.email_of(user_id)
+        return Sender(platform=Platform.SLACK, user_id=user_id, email=email)
 
     async def wait_until_ready(self, timeout: float = 120.0) -> None:
         if self._ready is not None and not self._ready.is_set():
             await asyncio.wait_for(self._ready.wait(), timeout)
 
-    async def answer(self, user_id: str, question: str) -> tuple[str, list[dict]]:
-        """(fallback text, blocks) answering `question` for the Slack user `user_id`."""
-        try:
-            person = await self.person(user_id)
+    async def handle(self, event: Event) -> Reply:
+        if isinstance(event, Message):
             await self.wait_until_ready()
-            async with self._ask_lock:
-                result = await asyncio.to_thread(self.assistant.ask, question=question, asker=person)
-            return render_answer(result)
-        except CoreError as exc:
-            return escape(str(exc)), [{"type": "section", "text": {"type": "mrkdwn", "text": escape(str(exc))}}]
-        except Exception:
-            log.exception("answering a question failed")
-            return SORRY, [{"type": "section", "text": {"type": "mrkdwn", "text": SORRY}}]
+        return await asyncio.to_thread(self.assistant.handle, event)
 
-    async def actor(self, user_id: str) -> Person:
-        person = await self.person(user_id)
-        if person is None:
-            raise UnknownPerson(UNKNOWN_MESSAGE)
-        return person
+    # -- out ----------------------------------------------------------------------------------
+    async def deliver(self, reply: Reply, where: Where) -> None:
+        """Send what the core decided, to where Slack allows it for this interaction."""
+        if reply.form is not None:
+            await self._open_form(reply, where)
+        if reply.replace is not None:
+            if not await self._replace(reply.replace, where):
+                await self._send(reply.replace, where, reply.audience)
+        for card in reply.cards:
+            await self._send(card, where, reply.audience)
+        for update in reply.updates:
+            await self.update_cards(update.subject_ref, update.recipient, update.card)
 
-    async def call(self, method, /, **kwargs) -> Any:
-        """Run a (blocking) core call in a worker thread."""
-        return await asyncio.to_thread(method, **kwargs)
+    async def _open_form(self, reply: Reply, where: Where) -> None:
+        form = reply.form
+        if where.trigger_id:
+            await self.client.views_open(trigger_id=where.trigger_id, view=modals.modal(form))
+        elif form.opener is not None:
+            # A typed message cannot open a modal in Slack: offer the button that does.
+            await self._send(Card(title=form.spec.title, blocks=(), actions=(form.opener,),
+                                  summary=form.spec.title), where, Audience.SENDER)
 
-    async def say_privately(self, body: dict, respond, text: str, blocks: list | None = None) -> None:
-        """Show `text` only to the person who acted: via response_url, else chat.postEphemeral/DM."""
+    async def _replace(self, card: Card, where: Where) -> bool:
+        """Replace the message whose button was pressed. Only through the response_url Slack gave
+        for that message (a channel or timestamp in the request is never trusted)."""
+        if where.respond is None or not where.message_ts:
+            return False
+        text, blocks = render(card)
         try:
-            if body.get("response_url") or (body.get("response_urls") or []):
-                await respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
-                return
-            user = (body.get("user") or {}).get("id") or body.get("user_id")
-            channel = (body.get("channel") or {}).get("id") or body.get("channel_id")
-            if channel and not str(channel).startswith("D"):
-                await self.client.chat_postEphemeral(channel=channel, user=user, text=text, blocks=blocks)
-            elif user:
-                await self.notifier.post_dm(user, text=text, blocks=blocks)
+            await where.respond(text=text, blocks=blocks, replace_original=True)
+            return True
         except Exception:
-            log.exception("could not tell the user: %s", text[:100])
+            log.exception("could not replace the message after a button")
+            return False
+
+    async def _send(self, card: Card, where: Where, audience: Audience) -> None:
+        text, blocks = render(card)
+        try:
+            if audience is Audience.SENDER and where.respond is not None:
+                await where.respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
+            elif audience is Audience.SENDER and where.channel and not where.in_dm:
+                await self.client.chat_postEphemeral(channel=where.channel, user=where.user, text=text, blocks=blocks)
+            elif audience is Audience.SENDER or not where.channel:
+                await self.notifier.post_dm(where.user, text=text, blocks=blocks)
+            else:
+                await self.client.chat_postMessage(channel=where.channel, thread_ts=where.thread_ts, text=text,
+                                                   blocks=blocks, unfurl_links=False, unfurl_media=False)
+        except Exception:
+            log.exception("could not send a reply on Slack")
+
+    async def update_cards(self, subject_ref: str, recipient: str, card: Card) -> None:
+        """Update the cards about an item that the bot itself posted to this person."""
+        locations = await asyncio.to_thread(self.assistant.card_locations, platform=Platform.SLACK,
+                                            subject_ref=subject_ref, recipient=recipient)
+        text, blocks = render(card)
+        for location in locations:
+            try:
+                await self.client.chat_update(channel=location["channel"], ts=location["ts"], text=text, blocks=blocks)
+            except Exception:
+                log.exception("could not update a card about %s", subject_ref)
+
+    def _posted(self, notification, channel: str, ts: str) -> None:
+        if notification.subject is not None:
+            self.assistant.remember_card(platform=Platform.SLACK, subject_ref=notification.subject.ref,
+                                         recipient=notification.recipient, location={"channel": channel, "ts": ts})
 
 
 def build_bolt_app(settings: Settings, assistant: Assistant, *, ready: asyncio.Event | None = None,

@@ -1,12 +1,11 @@
-"""Who is acting: a Slack user id → directory `Person`.
+"""What Slack says about an account: its profile e-mail (`users.info`, scope `users:read.email`).
 
-Matched by `slack_user_id` in the directory first, else by the e-mail address Slack holds
-for the user (`users.info`, which needs the `users:read.email` scope). Notification
-recipients without a Slack id are found with `users.lookupByEmail` (see `notifier`).
+The core decides who someone is (`bot.core.identity`: the directory's Slack id first, the
+e-mail only for people listed without one); this module only fetches and caches what Slack
+reports. Notification recipients without a Slack id are found with `users.lookupByEmail`.
 """
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections import OrderedDict
 
@@ -47,13 +46,6 @@ class SlackIdentity:
         self.assistant = assistant
         self.client = client
         self.ids = ids
-
-    async def person(self, user_id: str) -> Person | None:
-        """The directory person behind `user_id`, with `slack_user_id` filled in, or None."""
-        email = None
-        if self.assistant.directory.by_platform_id("slack", user_id) is None:
-            email = await self.email_of(user_id)  # the directory may list them by e-mail only
-        return await asyncio.to_thread(self.assistant.identify, platform="slack", user_id=user_id, email=email)
 
     async def email_of(self, user_id: str) -> str | None:
         cached = self.ids.email_of(user_id)

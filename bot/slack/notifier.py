@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict
+from typing import Callable
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -12,7 +13,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.core.directory.model import Person
 from bot.core.errors import PermanentDeliveryError, TransientDeliveryError
 from bot.core.notifications.types import Notification
-from bot.slack.blocks.card import render_card
+from bot.core.content.items import notification_card
+from bot.slack.render import render
 from bot.slack.identity import SlackIds
 
 log = logging.getLogger(__name__)
@@ -41,9 +43,12 @@ def delivery_error(exc: Exception) -> Exception:
 class SlackNotifier:
     platform = "slack"
 
-    def __init__(self, client: AsyncWebClient, ids: SlackIds, *, remember: int = 10000):
+    def __init__(self, client: AsyncWebClient, ids: SlackIds, *, remember: int = 10000,
+                 on_posted: Callable[[Notification, str, str], None] | None = None):
         self.client = client
         self.ids = ids
+        # Told (notification, channel, ts) after each post, so actions can update that card later.
+        self.on_posted = on_posted
         self._channels: dict[str, str] = {}
         self._delivered: OrderedDict[str, None] = OrderedDict()
         self._remember = remember
@@ -56,11 +61,11 @@ class SlackNotifier:
         if notification.id in self._delivered:
             log.info("notification %s already delivered to Slack; skipped", notification.id)
             return
-        text, blocks = render_card(notification)
+        text, blocks = render(notification_card(notification))
         try:
             user_id = await self.user_id(person)
             channel = await self.dm_channel(user_id)
-            await self.client.chat_postMessage(
+            posted = await self.client.chat_postMessage(
                 channel=channel, text=text, blocks=blocks, unfurl_links=False, unfurl_media=False,
                 metadata={"event_type": METADATA_EVENT,
                           "event_payload": {"id": notification.id, "kind": notification.kind.value}},
@@ -69,6 +74,11 @@ class SlackNotifier:
             raise
         except Exception as exc:
             raise delivery_error(exc) from exc
+        if self.on_posted is not None and posted.get("ts"):
+            try:
+                await asyncio.to_thread(self.on_posted, notification, channel, posted["ts"])
+            except Exception:  # the message is delivered; only later card updates miss it
+                log.warning("could not record where notification %s was posted", notification.id)
         self._delivered[notification.id] = None
         while len(self._delivered) > self._remember:
             self._delivered.popitem(last=False)

@@ -1,5 +1,6 @@
-"""The Teams turn logic: questions, the "report" / "help" / "my queries" / "my reports" commands,
-card submits, and saving conversation references when someone talks to or installs the bot."""
+"""The Teams turn: an activity becomes a core event, `Assistant.handle` decides, the reply is
+rendered as Adaptive Cards and sent where the core says (the conversation, or the person's 1:1
+chat), and conversation references are saved when someone talks to or installs the bot."""
 from __future__ import annotations
 
 import asyncio
@@ -9,24 +10,22 @@ from botbuilder.core import ActivityHandler, TurnContext
 from botbuilder.schema import ChannelAccount
 
 from bot.core.app import Assistant
-from bot.core.errors import CoreError
-from bot.core.forms import REPORT_FORM
-from bot.core.notifications.actions import ActionId
-from bot.teams import identity
-from bot.teams.actions import SubmitHandler
-from bot.teams.cards.answer import answer_card, help_card
+from bot.core.conversation.events import Message, Sender, Surface
+from bot.core.conversation.replies import Audience, Reply
+from bot.core.directory.model import Platform
+from bot.teams import actions
 from bot.teams.cards.forms import form_card
-from bot.teams.cards.notification import escalation_card, list_card
+from bot.teams.cards.render import render
+from bot.teams.identity import aad_object_id
 from bot.teams.notifier import card_activity
 from bot.teams.proactive import ProactiveSender
 from bot.teams.references import ReferenceStore, remember
 from bot.teams.replies import Replies, text_activity
 
 _AT_TAG = re.compile(r"</?at[^>]*>", re.IGNORECASE)
-_COMMAND = re.compile(r"^\s*/?(report|help|my queries|my reports|ask)\b\s*", re.IGNORECASE)
 WELCOME = ("Hello! Ask me about the school's policies and I'll quote the clause that applies. "
            'Type "help" for examples, or "report" to report a concern in confidence.')
-_MAX_LISTED = 10
+OLD_BUTTON = "That button belongs to a message I can no longer act on. Please ask again."
 
 
 def question_text(turn: TurnContext) -> str:
@@ -40,7 +39,6 @@ class PolicyBot(ActivityHandler):
         self.assistant = assistant
         self.store = store
         self.sender = sender
-        self.submits = SubmitHandler(assistant)
 
     async def on_turn(self, turn_context: TurnContext):
         remember(self.store, turn_context.activity)
@@ -58,42 +56,38 @@ class PolicyBot(ActivityHandler):
     async def on_message_activity(self, turn_context: TurnContext):
         replies = Replies(turn_context, self.sender)
         activity = turn_context.activity
+        if not await self._first_time(activity):
+            return  # the same activity delivered again: answered once
+        sender = Sender(platform=Platform.TEAMS, user_id=aad_object_id(activity) or "(no Azure AD id)")
+        surface = Surface.DIRECT if replies.personal else Surface.MENTION
         if activity.value is not None and not (activity.text or "").strip():
-            await self.submits.handle(replies, activity.value)
-            return
-        text = question_text(turn_context)
-        command = _COMMAND.match(text)
-        name = command.group(1).lower() if command else None
-        rest = text[command.end():].strip() if command else text
-        try:
-            if name == "report" and not rest:
-                await identity.actor(self.assistant, activity)  # unknown people are told why not
-                await replies.private_card(form_card(REPORT_FORM, action_id=ActionId.REPORT_OPEN), REPORT_FORM.title)
-            elif name == "help" and not rest:
-                await replies.public(card_activity(help_card()))
-            elif name in ("my queries", "my reports") and not rest:
-                await self._listing(replies, name)
-            else:
-                await self._ask(replies, rest if name == "ask" else text)
-        except CoreError as exc:
-            await replies.private_text(str(exc))
-
-    async def _ask(self, replies: Replies, question: str) -> None:
-        person = await identity.identify(self.assistant, replies.turn.activity)
-        result = await asyncio.to_thread(self.assistant.ask, question=question, asker=person)
-        await replies.public(card_activity(answer_card(result), summary="Answer from the policy"))
-
-    async def _listing(self, replies: Replies, name: str) -> None:
-        person = await identity.actor(self.assistant, replies.turn.activity)
-        if name == "my queries":
-            views = await asyncio.to_thread(self.assistant.list_escalations, actor=person)
-            if not views:
-                await replies.private_text("You have no policy queries yet.")
+            event = actions.event_for(activity, sender, surface)
+            if event is None:
+                await replies.private_text(OLD_BUTTON)
                 return
-            await replies.private(*(card_activity(escalation_card(v), summary=f"Query {v.ref}")
-                                    for v in views[:_MAX_LISTED]))
-            return
-        receipts = await asyncio.to_thread(self.assistant.my_reports, reporter=person)
-        lines = [f"{r.ref} \u00b7 {r.category.label} \u00b7 {r.status.value} \u00b7 sent to the {r.recipient_role.lower()}"
-                 f" on {r.created_at:%-d %B %Y}" for r in receipts[:_MAX_LISTED]]
-        await replies.private_card(list_card("Your reports", lines, empty="You have not sent any reports."))
+        else:
+            event = Message(sender=sender, text=question_text(turn_context), surface=surface)
+        reply = await asyncio.to_thread(self.assistant.handle, event)
+        await deliver(replies, reply)
+
+    async def _first_time(self, activity) -> bool:
+        if not activity.id:
+            return True
+        key = f"{activity.conversation.id if activity.conversation else ''}:{activity.id}"
+        try:
+            return await asyncio.to_thread(self.assistant.first_delivery, platform=Platform.TEAMS, event_id=key)
+        except Exception:  # the database is down: answering twice beats not answering
+            return True
+
+
+async def deliver(replies: Replies, reply: Reply) -> None:
+    """Render and send a core reply: forms and errors as form cards; the rest as cards."""
+    private = reply.audience is Audience.SENDER
+    send = replies.private_card if private else replies.public_card
+    for request in (reply.form, reply.form_errors):
+        if request is not None:
+            await replies.private_card(form_card(request), request.spec.title)
+    if reply.replace is not None and not await replies.replace_card(render(reply.replace)):
+        await send(render(reply.replace), reply.replace.summary or None)
+    for card in reply.cards:
+        await send(render(card), card.summary or None)

@@ -6,10 +6,11 @@ from collections import OrderedDict
 
 from botbuilder.schema import Activity, ActivityTypes, Attachment
 
+from bot.core.content.items import notification_card
 from bot.core.directory.model import Person
 from bot.core.notifications.types import Notification
 from bot.teams.cards.common import CONTENT_TYPE
-from bot.teams.cards.notification import message_card
+from bot.teams.cards.render import render
 from bot.teams.proactive import ProactiveSender
 
 _REMEMBERED = 2000
@@ -33,7 +34,7 @@ class TeamsNotifier:
     async def deliver(self, notification: Notification, person: Person) -> None:
         if notification.id in self._delivered:
             return
-        activity = card_activity(message_card(notification), summary=notification.title)
+        activity = card_activity(render(notification_card(notification)), summary=notification.title)
         await self.sender.send(person.teams_user_id or "", [activity])
         self._delivered[notification.id] = None
         while len(self._delivered) > _REMEMBERED:

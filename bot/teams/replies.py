@@ -57,6 +57,9 @@ class Replies:
     async def private_card(self, content: dict, summary: str | None = None) -> None:
         await self.private(card_activity(content, summary=summary))
 
+    async def public_card(self, content: dict, summary: str | None = None) -> None:
+        await self.public(card_activity(content, summary=summary))
+
     async def replace_card(self, content: dict) -> bool:
         """Update the card the user clicked (personal chats only). False if that was not possible."""
         activity = self.turn.activity

@@ -77,6 +77,7 @@ def test_worker_once_delivers_to_log(seeded, env, capsys):
     assert main(["worker", "--once"]) == 0
     lines = [json.loads(x) for x in (env / "notify.jsonl").read_text().splitlines()]
     assert {(x["to"], x["notification"]["kind"]) for x in lines} == {
-        ("tom.ellery@hardmoor.example", "escalation.new"), ("head@hardmoor.example", "report.new")}
+        ("tom.ellery@hardmoor.example", "escalation.new"), ("head@hardmoor.example", "report.new"),
+        ("amy.green@hardmoor.example", "report.receipt")}
     assert main(["worker", "--once"]) == 0
-    assert len((env / "notify.jsonl").read_text().splitlines()) == 2
+    assert len((env / "notify.jsonl").read_text().splitlines()) == 3

@@ -15,13 +15,17 @@ from bot.core.errors import (
 from bot.core.escalations.types import CloseReason, EscalationStatus
 from bot.core.notifications.actions import ActionId
 from bot.core.notifications.types import NotificationKind as K
-from tests.core.corefakes import deliver
+from bot.core.content.answers import answer_card
+from bot.core.directory.model import Platform
+from tests.core.corefakes import deliver, press, submit
 
 
 def test_full_lifecycle_with_guidance(assistant, people, slack):
     result = assistant.ask(question="Can I accept a friend request from a parent?", asker=people.amy)
     assert result.answer.answered and result.escalation_offered and not result.guidance
-    assert [a.id for a in result.actions] == [ActionId.ASK_ESCALATE, ActionId.REPORT_OPEN]
+    card = answer_card(result, platform=Platform.SLACK)
+    assert [a.id for a in card.actions] == [ActionId.FEEDBACK_HELPFUL, ActionId.FEEDBACK_NOT_HELPFUL,
+                                            ActionId.ASK_ESCALATE, ActionId.REPORT_OPEN]
 
     view = assistant.escalate(asker=people.amy, question=result.answer.question,
                               clause_ids=[r.clause.id for r in result.answer.ranked], idempotency_key="trigger-1")
@@ -32,12 +36,13 @@ def test_full_lifecycle_with_guidance(assistant, people, slack):
     assert note.quote == result.answer.question and note.subject.ref == view.ref
     assert [a.id for a in note.actions] == [ActionId.ESCALATION_ANSWER, ActionId.ESCALATION_FORWARD, ActionId.ESCALATION_FORWARD]
 
-    outcome = assistant.perform(actor=people.tom, action_id="escalation.answer", value=note.actions[0].value)
-    assert outcome.form and outcome.form.name == "escalation_answer"
-    outcome = assistant.perform(actor=people.tom, action_id="escalation.answer", value=note.actions[0].value,
-                                form={"text": "Politely decline parents' friend requests; say it is school policy.",
-                                      "save_as_guidance": "true"})
-    assert outcome.view.status is EscalationStatus.ANSWERED and outcome.view.guidance_saved
+    reply = press(assistant, people.tom, note.actions[0])
+    assert reply.form and reply.form.spec.name == "escalation_answer"
+    reply = submit(assistant, people.tom, reply.form,
+                   {"text": "Politely decline parents' friend requests; say it is school policy.",
+                    "save_as_guidance": "true"})
+    assert "sent to Amy Green and saved as guidance" in reply.cards[0].plain_text()
+    assert assistant.get_escalation(actor=people.tom, ref=view.ref).status is EscalationStatus.ANSWERED
     deliver(assistant)
     [answered] = slack.to(people.amy.email, K.ESCALATION_ANSWERED)
     assert "Politely decline" in answered.quote and answered.actions[0].id is ActionId.ESCALATION_RESOLVE
@@ -146,7 +151,10 @@ def test_unknown_asker_answered_and_admins_told_once(assistant, people, slack):
     assert assistant.identify(platform="slack", user_id="U_STRANGER") is None
     result = assistant.ask(question="Can I friend a parent?", asker=None)
     assert result.answer.answered and not result.escalation_offered
-    assert "staff directory" in result.escalation_unavailable_reason and not result.actions
+    card = answer_card(result, platform=Platform.SLACK)
+    assert "staff directory" in result.escalation_blocked and "staff directory" in card.plain_text()
+    assert ActionId.ASK_ESCALATE not in [a.id for a in card.actions]
+    assert "Ask my line manager" not in card.plain_text()  # never points to a button it does not have
     deliver(assistant)
     alerts = slack.to(people.hr.email, K.ADMIN_ALERT)
     assert len(alerts) == 1 and "U_STRANGER" in alerts[0].text

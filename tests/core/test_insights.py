@@ -14,13 +14,13 @@ def test_insights_count_answers_clauses_gaps_and_feedback(assistant, people):
     assistant.ask(question="a parent sent me a friend request", asker=people.ben)
     assistant.ask(question="where is the car park?", asker=people.amy)
     assistant.ask(question="hello", asker=people.amy)  # small talk is not a question
-    assistant.record_feedback(helpful=True, clause_id="2.1-2")
-    assistant.record_feedback(helpful=False, clause_id="2.1-2")
+    assistant.record_feedback(helpful=True, clause_id="2.1.1")
+    assistant.record_feedback(helpful=False, clause_id="2.1.1")
 
     report = assistant.insights(days=30)
     assert (report.questions, report.answered, report.not_covered) == (3, 2, 1)
     assert report.not_covered_questions == ("where is the car park?",)
-    assert [(c.clause_id, c.asked, c.helpful, c.not_helpful) for c in report.top_clauses] == [("2.1-2", 2, 1, 1)]
+    assert [(c.clause_id, c.asked, c.helpful, c.not_helpful) for c in report.top_clauses] == [("2.1.1", 2, 1, 1)]
 
 
 def test_insights_command_prints_json_without_identities(tmp_path, monkeypatch, capsys):

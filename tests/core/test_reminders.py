@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 from bot.core.escalations.types import CloseReason, EscalationStatus
 from bot.core.notifications.types import NotificationKind as K
-from bot.core.reminders.workdays import add_working_days
+from bot.core.calendar import add_working_days
 from bot.core.reports.types import ReportCategory, ReportInput
 from tests.core.corefakes import deliver
 

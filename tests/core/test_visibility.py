@@ -62,15 +62,32 @@ def test_staff_cannot_act_on_reports(assistant, people):
     with pytest.raises(PermissionDenied):
         assistant.acknowledge_report(actor=people.amy, ref=receipt.ref)
     with pytest.raises(PermissionDenied):
-        assistant.perform(actor=people.tom, action_id="report.close", value={"ref": receipt.ref}, form={"outcome": "x"})
+        assistant.close_report(actor=people.tom, ref=receipt.ref, outcome="x")
+    # The deputy may see the head teacher's report but not act on it until it passes to them.
+    assert assistant.get_report(actor=people.deputy, ref=receipt.ref).actions == ()
+    with pytest.raises(PermissionDenied, match="only the person it is routed to"):
+        assistant.acknowledge_report(actor=people.deputy, ref=receipt.ref)
+
+
+def test_missing_and_refused_references_read_the_same(assistant, people):
+    receipt = assistant.submit_report(reporter=people.amy, report=ReportInput(
+        category=ReportCategory.OTHER, what_happened="x"))
+    missing = receipt.ref[:-4] + "9999"
+    messages = []
+    for ref in (receipt.ref, missing):
+        with pytest.raises(NotFound) as refused:
+            assistant.get_report(actor=people.ben, ref=ref)
+        messages.append(str(refused.value).replace(ref, "REF"))
+    assert messages[0] == messages[1]
 
 
 def test_cards_follow_visibility(assistant, people):
-    from bot.core.cards import escalation_card, receipt_card, report_card
+    from bot.core.content.items import escalation_card, receipt_card, report_card
+    from bot.core.content.model import Facts
 
     receipt = assistant.submit_report(reporter=people.amy, report=ReportInput(
         category=ReportCategory.OTHER, what_happened="x"))
-    labels = lambda card: [f.label for f in card.fields]  # noqa: E731
+    labels = lambda card: [f.label for b in card.blocks if isinstance(b, Facts) for f in b.items]  # noqa: E731
     assert "Reported by" in labels(report_card(assistant.get_report(actor=people.head, ref=receipt.ref)))
     assert "Reported by" not in labels(report_card(assistant.get_report(actor=people.deputy, ref=receipt.ref)))
     assert receipt.ref in receipt_card(receipt).title

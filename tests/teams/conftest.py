@@ -12,7 +12,7 @@ from bot.core.app import Assistant  # noqa: E402
 from bot.core.directory import StaticDirectory, load_directory  # noqa: E402
 from bot.core.notifications.registry import NotifierRegistry  # noqa: E402
 from bot.core.storage.db import Database  # noqa: E402
-from tests.teams.teamsfakes import FakeIndex  # noqa: E402
+from tests.support.fakeindex import FakeIndex  # noqa: E402
 
 DIRECTORY_CSV = HERE / "directory.csv"
 SCHEMA_PATH = HERE / "adaptive_card_1_5.schema.json"

@@ -101,3 +101,28 @@ def post_activity(base_url: str, activity: dict | None, *, headers: dict[str, st
             return response.status
     except urllib.error.HTTPError as exc:
         return exc.code
+
+
+def all_actions(card: dict) -> list[dict]:
+    """Every button on a card in reading order: rows (ActionSets) in the body, then card actions,
+    then those inside Action.ShowCard sub-cards."""
+    found: list[dict] = []
+
+    def walk(items):
+        for item in items or ():
+            if item.get("type") == "ActionSet":
+                found.extend(item.get("actions", []))
+            walk(item.get("items"))
+            for column in item.get("columns", []) or ():
+                walk(column.get("items"))
+
+    walk(card.get("body"))
+    found.extend(card.get("actions", []))
+    for action in list(found):
+        if action.get("type") == "Action.ShowCard":
+            found.extend(all_actions(action.get("card") or {}))
+    return found
+
+
+def titles(card: dict) -> list[str]:
+    return [a["title"] for a in all_actions(card) if a.get("type") != "Action.ShowCard"]

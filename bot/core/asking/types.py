@@ -1,35 +1,26 @@
-"""What an adapter gets back from asking: the index answer plus guidance and next steps."""
+"""What asking returns: the index answer, guidance, and what the asker may do next."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
 
-from bot.core.notifications.types import Action
+from bot.core.directory.model import Person
+from bot.core.guidance.types import GuidanceView
 from index.types import Answer
 
-
-@dataclass(frozen=True)
-class GuidanceView:
-    """A manager's earlier answer saved as guidance. Never policy text: label it as such."""
-
-    id: int
-    text: str
-    author_role: str  # e.g. "Line manager", "Head teacher"; never the author's name
-    created_at: datetime
-    clause_ids: tuple[str, ...]
-    similarity: float
-
-    @property
-    def label(self) -> str:
-        return f"Guidance from a {self.author_role.lower()}, {self.created_at:%-d %B %Y} (not policy text)"
+__all__ = ["AskResult", "GuidanceView"]
 
 
 @dataclass(frozen=True)
 class AskResult:
     answer: Answer
     guidance: tuple[GuidanceView, ...] = ()
-    # "Ask my line manager" is always offered to listed staff (policy 1.3).
-    escalation_offered: bool = True
-    # Set when escalation cannot be offered, e.g. the asker is not in the directory.
-    escalation_unavailable_reason: str | None = None
-    actions: tuple[Action, ...] = field(default=())
+    asker: Person | None = None
+    # The signed token the answer's buttons carry (it names the server-side offer record);
+    # None when nothing can be offered (small talk, or the database is unavailable).
+    token: str | None = None
+    # Why "Ask my line manager" is not offered to this asker, if it is not (a sentence for them).
+    escalation_blocked: str | None = None
+
+    @property
+    def escalation_offered(self) -> bool:
+        return self.token is not None and self.asker is not None and self.answer.status.offers_escalation

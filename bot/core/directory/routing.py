@@ -80,3 +80,12 @@ def overdue_fallback(directory: Directory, recipient: Person, concerned: Iterabl
         if candidate and candidate.email not in concerned:
             return candidate
     return None
+
+
+def overdue_watcher(directory: Directory, *, recipient: str, concerned: Iterable[str] = ()) -> Person | None:
+    """Who is told that a query waits too long: the head teacher, or the chair of governors when
+    the head is the one not answering; never someone the query is from or about."""
+    head = directory.head_teacher
+    to = head if head and head.email != recipient else directory.chair_of_governors
+    excluded = {e.lower() for e in concerned} | {recipient}
+    return to if to is not None and to.email not in excluded else None

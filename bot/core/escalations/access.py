@@ -1,24 +1,21 @@
-"""Who may see and act on an escalation, and the view (with the viewer's buttons) they get."""
+"""What a viewer gets of an escalation: the view with the buttons they may press now.
+
+Who may see and do what is decided in `bot.core.auth.permissions`; this module only applies it.
+"""
 from __future__ import annotations
 
+from bot.core.auth import permissions
 from bot.core.directory.model import Directory, Person, PersonRef
-from bot.core.errors import NotFound, PermissionDenied
+from bot.core.errors import NotVisible
 from bot.core.escalations.types import CloseReason, EscalationStatus, EscalationView, ForwardTarget
 from bot.core.notifications.actions import ActionId
 from bot.core.notifications.types import Action, ActionStyle
 from bot.core.storage.models import Escalation
 
 
-def can_see(row: Escalation, actor: Person) -> bool:
-    # The head teacher is told about overdue queries, so may then look at them.
-    return actor.email in (row.asker_email, row.recipient_email, row.overdue_notified_email)
-
-
 def check_visible(row: Escalation | None, actor: Person, ref: str) -> Escalation:
-    if row is None:
-        raise NotFound(f"There is no query {ref}.")
-    if not can_see(row, actor):
-        raise PermissionDenied(f"Query {ref} is not yours and was not routed to you.")
+    if row is None or not permissions.may_see_escalation(actor, row):
+        raise NotVisible(f"There is no query {ref.strip().upper()} that you can see.")
     return row
 
 
@@ -30,16 +27,23 @@ def person_ref(directory: Directory, email: str | None) -> PersonRef | None:
 
 
 def manager_actions(row: Escalation, actor: Person, directory: Directory) -> tuple[Action, ...]:
+    """The recipient's buttons: answer (in a form that can also pass it on), or pass it on."""
     value = {"ref": row.ref}
     actions = [Action(ActionId.ESCALATION_ANSWER, "Answer", value, ActionStyle.PRIMARY, form="escalation_answer")]
-    head, hr = directory.head_teacher, directory.hr
-    if head and head.email != actor.email:
-        actions.append(Action(ActionId.ESCALATION_FORWARD, "Pass to head teacher",
-                              {**value, "to": ForwardTarget.HEAD_TEACHER.value}, form="escalation_forward"))
-    if hr and hr.email != actor.email:
-        actions.append(Action(ActionId.ESCALATION_FORWARD, "Pass to HR",
-                              {**value, "to": ForwardTarget.HR.value}, form="escalation_forward"))
+    for target, _person in forward_targets(row, actor, directory):
+        label = "Pass to head teacher" if target is ForwardTarget.HEAD_TEACHER else "Pass to HR"
+        actions.append(Action(ActionId.ESCALATION_FORWARD, label, {**value, "to": target.value},
+                              form="escalation_forward"))
     return tuple(actions)
+
+
+def forward_targets(row: Escalation, actor: Person, directory: Directory) -> list[tuple[ForwardTarget, Person]]:
+    """Whom the recipient may pass the query to (never back to themself or the asker)."""
+    found = []
+    for target, person in ((ForwardTarget.HEAD_TEACHER, directory.head_teacher), (ForwardTarget.HR, directory.hr)):
+        if person and person.email not in (actor.email, row.asker_email):
+            found.append((target, person))
+    return found
 
 
 def asker_actions(row: Escalation) -> tuple[Action, ...]:
@@ -48,9 +52,9 @@ def asker_actions(row: Escalation) -> tuple[Action, ...]:
 
 def actions_for(row: Escalation, actor: Person, directory: Directory) -> tuple[Action, ...]:
     actions: tuple[Action, ...] = ()
-    if row.status == EscalationStatus.OPEN.value and actor.email == row.recipient_email:
+    if row.status == EscalationStatus.OPEN.value and permissions.may_answer_escalation(actor, row):
         actions += manager_actions(row, actor, directory)
-    if row.status != EscalationStatus.CLOSED.value and actor.email == row.asker_email:
+    if row.status != EscalationStatus.CLOSED.value and permissions.may_resolve_escalation(actor, row):
         actions += asker_actions(row)
     return actions
 

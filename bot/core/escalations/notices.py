@@ -21,7 +21,7 @@ def _asker_name(row: Escalation, directory: Directory) -> str:
 
 
 def _facts(row: Escalation, directory: Directory) -> tuple[Field, ...]:
-    facts = [Field("From", _asker_name(row, directory)), Field("Reference", row.ref)]
+    facts = [Field("From", _asker_name(row, directory))]
     if row.clause_ids:
         facts.append(Field("Policy clauses shown", ", ".join(row.clause_ids)))
     if row.routing_note:
@@ -36,10 +36,10 @@ def _key(row: Escalation, what: str) -> str:
 def new(session: Session, *, now: datetime, row: Escalation, recipient: Person, directory: Directory,
         note: str | None = None, forwarded_by: Person | None = None) -> None:
     if forwarded_by is None:
-        kind, title = NotificationKind.ESCALATION_NEW, f"Policy query from {_asker_name(row, directory)}"
+        kind, title = NotificationKind.ESCALATION_NEW, f"Policy query {row.ref} from {_asker_name(row, directory)}"
         text = "A member of your team asked a question the policy did not settle for them (policy 1.3: queries go to the line manager first)."
     else:
-        kind, title = NotificationKind.ESCALATION_FORWARDED, f"Policy query passed on by {forwarded_by.name}"
+        kind, title = NotificationKind.ESCALATION_FORWARDED, f"Policy query {row.ref} passed on by {forwarded_by.name}"
         text = f"{forwarded_by.name} passed this query from {_asker_name(row, directory)} on to you."
         if note:
             text += f"\n\nTheir note: {note}"
@@ -50,10 +50,10 @@ def new(session: Session, *, now: datetime, row: Escalation, recipient: Person, 
 
 def answered(session: Session, *, now: datetime, row: Escalation, answerer: Person) -> None:
     card = Card(
-        title=f"{answerer.name} answered your policy query",
+        title=f"{answerer.name} answered your policy query {row.ref}",
         text=f"You asked: {row.question}",
         quote=row.answer_text,
-        fields=(Field("Answered by", f"{answerer.name} ({answerer.role.label})"), Field("Reference", row.ref)),
+        fields=(Field("Answered by", f"{answerer.name} ({answerer.role.label})"),),
         actions=access.asker_actions(row),
         subject=_subject(row),
     )
@@ -62,15 +62,14 @@ def answered(session: Session, *, now: datetime, row: Escalation, answerer: Pers
 
 
 def closed(session: Session, *, now: datetime, row: Escalation, to: str, text: str) -> None:
-    card = Card(title=f"Policy query {row.ref} closed", text=text, subject=_subject(row),
-                fields=(Field("Reference", row.ref),))
+    card = Card(title=f"Policy query {row.ref} closed", text=text, subject=_subject(row))
     outbox.enqueue(session, now=now, recipient=to, kind=NotificationKind.ESCALATION_CLOSED, card=card,
                    dedupe_key=f"escalation:{row.ref}:closed:{to}")
 
 
 def reminder(session: Session, *, now: datetime, row: Escalation, recipient: Person, directory: Directory) -> None:
     card = Card(
-        title=f"Reminder: policy query from {_asker_name(row, directory)} is waiting",
+        title=f"Reminder: policy query {row.ref} from {_asker_name(row, directory)} is waiting",
         text="This query has not been answered yet. Policy 1.3 asks managers to resolve queries swiftly.",
         quote=row.question, fields=_facts(row, directory), subject=_subject(row),
         actions=access.manager_actions(row, recipient, directory),

@@ -1,4 +1,8 @@
-"""Escalation lifecycle: open -> answered -> closed, with forwarding to the head teacher or HR."""
+"""Escalation lifecycle: open -> answered -> closed, with forwarding to the head teacher or HR.
+
+Every state change reads its row with `SELECT ... FOR UPDATE` (SQLite: `BEGIN IMMEDIATE`), so
+concurrent clicks and replicas change an escalation once and in order.
+"""
 from __future__ import annotations
 
 import logging
@@ -10,8 +14,10 @@ from sqlalchemy.orm import Session
 
 from bot.core import admin_alerts
 from bot.core.audit import service as audit
+from bot.core.auth import permissions
+from bot.core.calendar import local_year
 from bot.core.context import Context
-from bot.core.directory import routing
+from bot.core.directory import mentions, routing
 from bot.core.directory.model import Person, Role
 from bot.core.errors import InvalidTransition, PermissionDenied, RoutingError, ValidationError
 from bot.core.escalations import access, notices
@@ -19,7 +25,6 @@ from bot.core.escalations.types import CloseReason, EscalationStatus, Escalation
 from bot.core.guidance import service as guidance
 from bot.core.storage.models import Escalation
 from bot.core.storage.refs import next_ref
-from bot.core.reminders.timezone import local_year
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +32,7 @@ OPEN, ANSWERED, CLOSED = (s.value for s in EscalationStatus)
 MAX_TEXT = 5000
 
 
-def _text(value: str, field: str, what: str) -> str:
+def _text(value: str | None, field: str, what: str) -> str:
     value = (value or "").strip()
     if not value:
         raise ValidationError(f"Please write the {what}.", {field: f"Please write the {what}."})
@@ -42,19 +47,23 @@ def _audit(session: Session, ctx: Context, row: Escalation, actor: str, action: 
                  subject_type="escalation", subject_ref=row.ref, before=before, after=after)
 
 
-def _load(session: Session, ref: str) -> Escalation | None:
-    return session.scalar(select(Escalation).where(Escalation.ref == ref.strip().upper()))
+def load(session: Session, ref: str, *, lock: bool = False) -> Escalation | None:
+    query = select(Escalation).where(Escalation.ref == ref.strip().upper())
+    return session.scalar(query.with_for_update() if lock else query)
 
 
 def escalate(*, ctx: Context, asker: Person, question: str, clause_ids: Sequence[str] = (),
              concerns: Sequence[str] = (), idempotency_key: str | None = None) -> EscalationView:
+    """"Ask my line manager": route the question (policy 1.3) past anyone it is about."""
     question = _text(question, "question", "question")
     directory = ctx.directory
     if idempotency_key:
         existing = _existing(ctx, asker, idempotency_key)
         if existing:
             return existing
-    route = _route(ctx, asker, concerns)
+    # Someone the question names never receives it, picked in a form or only named in the words.
+    concerned = sorted(({c.lower() for c in concerns} | set(mentions.named_in(directory, question))) - {asker.email})
+    route = _route(ctx, asker, concerned)
     now = ctx.clock.now()
     try:
         with ctx.db.transaction() as session:
@@ -62,8 +71,7 @@ def escalate(*, ctx: Context, asker: Person, question: str, clause_ids: Sequence
                 ref=next_ref(session, kind="E", year=local_year(now, ctx.config.timezone)),
                 idempotency_key=idempotency_key, status=OPEN, asker_email=asker.email,
                 recipient_email=route.person.email, question=question, clause_ids=list(clause_ids),
-                concerns_emails=sorted({c.lower() for c in concerns}), routing_note=route.note,
-                created_at=now, routed_at=now,
+                concerns_emails=concerned, routing_note=route.note, created_at=now, routed_at=now,
             )
             session.add(row)
             session.flush()
@@ -101,9 +109,13 @@ def _existing(ctx: Context, asker: Person, key: str) -> EscalationView | None:
 
 
 def answer(*, ctx: Context, actor: Person, ref: str, text: str, save_as_guidance: bool = False,
-           guidance_text: str | None = None, encode: Callable | None = None) -> EscalationView:
+           guidance_text: str | None = None, encode: Callable | None = None,
+           on_answered: Callable[[Session, Escalation], None] | None = None) -> EscalationView:
+    """The recipient answers; the answer goes to the asker. `on_answered` runs in the same
+    transaction (e.g. to suggest a question-bank entry from a clause the answer names)."""
     text = _text(text, "text", "answer")
-    guidance_body = _text(guidance_text, "guidance_text", "guidance") if (save_as_guidance and guidance_text and guidance_text.strip()) else text
+    wants_own_wording = save_as_guidance and guidance_text and guidance_text.strip()
+    guidance_body = _text(guidance_text, "guidance_text", "guidance") if wants_own_wording else text
     now = ctx.clock.now()
     with ctx.db.transaction() as session:
         row = _for_recipient(session, actor, ref)
@@ -119,6 +131,8 @@ def answer(*, ctx: Context, actor: Person, ref: str, text: str, save_as_guidance
         _audit(session, ctx, row, actor.email, "answered", {"status": OPEN},
                {"status": ANSWERED, "guidance_id": row.guidance_id})
         notices.answered(session, now=now, row=row, answerer=actor)
+        if on_answered is not None:
+            on_answered(session, row)
     return access.to_view(row, viewer=actor, directory=ctx.directory)
 
 
@@ -147,8 +161,8 @@ def forward(*, ctx: Context, actor: Person, ref: str, to: ForwardTarget, note: s
 
 def resolve(*, ctx: Context, actor: Person, ref: str) -> EscalationView:
     with ctx.db.transaction() as session:
-        row = access.check_visible(_load(session, ref), actor, ref)
-        if actor.email != row.asker_email:
+        row = access.check_visible(load(session, ref, lock=True), actor, ref)
+        if not permissions.may_resolve_escalation(actor, row):
             raise PermissionDenied("Only the person who asked can mark a query resolved.")
         if row.status == CLOSED:
             raise InvalidTransition(f"Query {row.ref} is already closed.")
@@ -159,6 +173,7 @@ def resolve(*, ctx: Context, actor: Person, ref: str) -> EscalationView:
 
 
 def close(session: Session, *, ctx: Context, row: Escalation, actor: str, reason: CloseReason) -> None:
+    """Close a row the caller holds locked (the asker resolving it, or the quiet period ending)."""
     before = {"status": row.status}
     row.status, row.closed_at, row.close_reason = CLOSED, ctx.clock.now(), reason.value
     _audit(session, ctx, row, actor, "closed", before, {"status": CLOSED, "reason": reason.value})
@@ -166,7 +181,7 @@ def close(session: Session, *, ctx: Context, row: Escalation, actor: str, reason
 
 def get(*, ctx: Context, actor: Person, ref: str) -> EscalationView:
     with ctx.db.transaction() as session:
-        row = access.check_visible(_load(session, ref), actor, ref)
+        row = access.check_visible(load(session, ref), actor, ref)
     return access.to_view(row, viewer=actor, directory=ctx.directory)
 
 
@@ -182,7 +197,7 @@ def list_for(*, ctx: Context, actor: Person, include_closed: bool = True) -> lis
 
 
 def _for_recipient(session: Session, actor: Person, ref: str) -> Escalation:
-    row = access.check_visible(_load(session, ref), actor, ref)
-    if actor.email != row.recipient_email:
+    row = access.check_visible(load(session, ref, lock=True), actor, ref)
+    if not permissions.may_answer_escalation(actor, row):
         raise PermissionDenied(f"Query {row.ref} is routed to someone else, so only they can act on it.")
     return row

@@ -8,7 +8,7 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.core.asking.types import GuidanceView
+from bot.core.guidance.types import GuidanceView
 from bot.core.audit import service as audit
 from bot.core.context import Context
 from bot.core.directory.model import Person, Role

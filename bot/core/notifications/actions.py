@@ -8,8 +8,13 @@ import enum
 
 
 class ActionId(str, enum.Enum):
-    # On an answer: the asker asks their line manager (value: {}; the adapter keeps the question).
+    # On an answer (value {"t": token naming the answer's server-side offer}): ask the line manager.
     ASK_ESCALATE = "ask.escalate"
+    # On an answer: "Helpful" / "Not helpful" (value {"t": token}); stored without who pressed it.
+    FEEDBACK_HELPFUL = "feedback.helpful"
+    FEEDBACK_NOT_HELPFUL = "feedback.not_helpful"
+    # On an answer: show another clause ("Did you mean ...?"; value {"t": token, "c": clause id}).
+    ANSWER_CHOOSE = "answer.choose"
     # On an answer: open the breach/concern report form (value: {}).
     REPORT_OPEN = "report.open"
     # Manager: answer the query (needs form ESCALATION_ANSWER_FORM).
@@ -22,3 +27,8 @@ class ActionId(str, enum.Enum):
     REPORT_INVESTIGATE = "report.investigate"
     # Needs form REPORT_CLOSE_FORM (the outcome).
     REPORT_CLOSE = "report.close"
+    # The policy owner, on a suggested question-bank entry (value {"id": entry id}).
+    BANK_APPROVE = "bank.approve"
+    BANK_REJECT = "bank.reject"
+    # The policy owner: show the suggested entries waiting for review (value: {}).
+    BANK_REVIEW = "bank.review"

@@ -17,10 +17,12 @@ class NotificationKind(str, enum.Enum):
     ESCALATION_REMINDER = "escalation.reminder"  # to the manager: still unanswered
     ESCALATION_OVERDUE = "escalation.overdue"    # to the head teacher: unanswered for twice the time
     REPORT_NEW = "report.new"                    # to the recipient: a breach/concern report
+    REPORT_RECEIPT = "report.receipt"            # to the reporter: saved, with its reference
     REPORT_STATUS = "report.status"              # to the reporter: status changed (never the outcome)
     REPORT_REMINDER = "report.reminder"          # to the recipient: not acknowledged yet
     REPORT_REASSIGNED = "report.reassigned"      # to the deputy (or next up): now theirs to handle
     ADMIN_ALERT = "admin.alert"                  # to administrators: unknown user, directory problem
+    REPLY = "reply"                              # to anyone: a reply the platform could not take at the time
 
 
 class ActionStyle(str, enum.Enum):

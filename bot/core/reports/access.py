@@ -1,28 +1,33 @@
-"""Who may see a report (recipient, head teacher, deputy; never someone it names) and their view of it."""
+"""What a viewer gets of a report: the view with the buttons they may press now.
+
+Who may see, act and know the reporter is decided in `bot.core.auth.permissions`.
+"""
 from __future__ import annotations
 
-from bot.core.directory.model import Directory, Person, PersonRef, Role
-from bot.core.errors import NotFound, PermissionDenied
+from bot.core.auth import permissions
+from bot.core.directory.model import Directory, Person, PersonRef
+from bot.core.errors import NotVisible, PermissionDenied
 from bot.core.notifications.actions import ActionId
 from bot.core.notifications.types import Action, ActionStyle
 from bot.core.reports.types import ReportCategory, ReportStatus, ReportView
 from bot.core.storage.models import Report
 
-_OVERSIGHT = {Role.HEAD_TEACHER, Role.DEPUTY}
-
-
-def can_see(row: Report, actor: Person) -> bool:
-    if actor.email in (row.involved_emails or ()):
-        return False  # a report about someone is never shown to them
-    return actor.email == row.recipient_email or actor.role in _OVERSIGHT
+NOT_VISIBLE = ("There is no report {ref} that you can see. Reports are confidential: only the person "
+               "handling one, the head teacher and the deputy can see it.")
 
 
 def check_visible(row: Report | None, actor: Person, ref: str) -> Report:
-    if row is None:
-        raise NotFound(f"There is no report {ref}.")
-    if not can_see(row, actor):
-        raise PermissionDenied(f"Report {ref} is confidential: only the person handling it, the head teacher "
-                               "and the deputy can see it.")
+    # One sentence for "no such report" and "not yours to see": references must not leak.
+    if row is None or not permissions.may_see_report(actor, row):
+        raise NotVisible(NOT_VISIBLE.format(ref=ref.strip().upper()))
+    return row
+
+
+def check_actor(row: Report | None, actor: Person, ref: str, directory: Directory) -> Report:
+    row = check_visible(row, actor, ref)
+    if not permissions.may_act_on_report(actor, row):
+        raise PermissionDenied(f"Report {row.ref} is with {_ref(directory, row.recipient_email).name}; "
+                               "only the person it is routed to can act on it.")
     return row
 
 
@@ -32,6 +37,7 @@ def _ref(directory: Directory, email: str) -> PersonRef:
 
 
 def actions_for(row: Report) -> tuple[Action, ...]:
+    """The recipient's buttons at the report's current status."""
     value = {"ref": row.ref}
     status = ReportStatus(row.status)
     actions: list[Action] = []
@@ -45,7 +51,6 @@ def actions_for(row: Report) -> tuple[Action, ...]:
 
 
 def to_view(row: Report, *, viewer: Person, directory: Directory) -> ReportView:
-    is_recipient = viewer.email == row.recipient_email
     return ReportView(
         ref=row.ref,
         category=ReportCategory(row.category),
@@ -56,7 +61,7 @@ def to_view(row: Report, *, viewer: Person, directory: Directory) -> ReportView:
         links=tuple(row.links or ()),
         involved=tuple(_ref(directory, e) for e in row.involved_emails or ()),
         involved_text=row.involved_text,
-        reporter=_ref(directory, row.reporter_email) if is_recipient else None,
+        reporter=_ref(directory, row.reporter_email) if permissions.may_see_reporter(viewer, row) else None,
         recipient=_ref(directory, row.recipient_email),
         created_at=row.created_at,
         acknowledged_at=row.acknowledged_at,
@@ -65,5 +70,5 @@ def to_view(row: Report, *, viewer: Person, directory: Directory) -> ReportView:
         outcome=row.outcome,
         routing_note=row.routing_note,
         overdue=row.status == ReportStatus.RECEIVED.value and row.reminded_at is not None,
-        actions=actions_for(row) if can_see(row, viewer) else (),
+        actions=actions_for(row) if permissions.may_act_on_report(viewer, row) else (),
     )

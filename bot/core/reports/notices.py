@@ -21,12 +21,12 @@ _STATUS_TEXT = {
 
 def _card(row: Report, *, title: str, text: str, directory: Directory, with_reporter: bool) -> Card:
     category = ReportCategory(row.category)
-    facts = [Field("Reference", row.ref), Field("Category", f"{category.label} (policy {category.clause})")]
+    facts = [Field("Category", f"{category.label} (policy {category.clause})")]
     if with_reporter:
         reporter = directory.get(row.reporter_email)
         facts.append(Field("Reported by", reporter.name if reporter else row.reporter_email))
     for label, value in (("Where", row.where), ("When", row.occurred), ("Links", "\n".join(row.links or ())),
-                         ("People involved", _involved(row, directory))):
+                         ("People involved or named", _involved(row, directory))):
         if value:
             facts.append(Field(label, value))
     if row.routing_note:
@@ -71,9 +71,18 @@ def status_changed(session: Session, *, now: datetime, row: Report) -> None:
     status = ReportStatus(row.status)
     card = Card(
         title=f"Your report {row.ref} {_STATUS_TEXT[status]}",
-        text=f"Your report {row.ref} {_STATUS_TEXT[status]}. The details of the outcome stay confidential.",
-        fields=(Field("Reference", row.ref), Field("Status", status.value)),
+        text="Thank you for reporting it. The details of how it is handled stay confidential.",
+        fields=(Field("Status", status.value),),
         subject=SubjectRef(type="report", ref=row.ref),
     )
     outbox.enqueue(session, now=now, recipient=row.reporter_email, kind=NotificationKind.REPORT_STATUS,
                    card=card, dedupe_key=f"report:{row.ref}:status:{status.value}")
+
+
+def receipt(session: Session, *, now: datetime, row: Report, message: str) -> None:
+    """The reporter's own record: the reference and where it went, none of the handling."""
+    card = Card(title=f"Report {row.ref} received", text=message,
+                fields=(Field("Status", ReportStatus(row.status).value),),
+                subject=SubjectRef(type="report", ref=row.ref))
+    outbox.enqueue(session, now=now, recipient=row.reporter_email, kind=NotificationKind.REPORT_RECEIPT,
+                   card=card, dedupe_key=f"report:{row.ref}:receipt")

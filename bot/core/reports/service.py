@@ -1,6 +1,12 @@
-"""Report lifecycle: received -> acknowledged -> investigating -> closed (with outcome)."""
+"""Report lifecycle: received -> acknowledged -> investigating -> closed (with outcome).
+
+A report is saved, with its notification to the recipient and the reporter's receipt, in one
+transaction. State changes read the row with `SELECT ... FOR UPDATE`, so concurrent clicks and
+replicas change a report once.
+"""
 from __future__ import annotations
 
+import dataclasses
 import logging
 
 from sqlalchemy import select
@@ -10,10 +16,11 @@ from sqlalchemy.orm import Session
 from bot.core import admin_alerts
 from bot.core.audit import service as audit
 from bot.core.context import Context
-from bot.core.directory import routing
-from bot.core.directory.model import Directory, Person, Role
+from bot.core.auth import permissions
+from bot.core.calendar import local_year
+from bot.core.directory import mentions, routing
+from bot.core.directory.model import Directory, Person
 from bot.core.errors import InvalidTransition, RoutingError, ValidationError
-from bot.core.reminders.timezone import local_year
 from bot.core.reports import access, notices
 from bot.core.reports.types import ReportCategory, ReportInput, ReportReceipt, ReportStatus, ReportView
 from bot.core.storage.models import Report
@@ -25,10 +32,16 @@ RECEIVED, ACKNOWLEDGED, INVESTIGATING, CLOSED = (s.value for s in ReportStatus)
 _TO_HEAD = {ReportCategory.PUPIL_COMMENTS, ReportCategory.STAFF_BREACH, ReportCategory.OTHER}
 
 
+def involved(directory: Directory, reporter: Person, report: ReportInput) -> tuple[str, ...]:
+    """Everyone the report is about: picked in the form, or named in its words."""
+    named = mentions.named_in(directory, report.what_happened, report.involved_text, report.where)
+    return tuple(sorted((set(report.involved_emails) | set(named)) - {reporter.email}))
+
+
 def route(directory: Directory, reporter: Person, report: ReportInput) -> routing.Route:
     """Policy 2.3: personal details -> line manager; everything else -> head teacher.
 
-    Someone the report names, or the reporter themself, never handles it: it goes up instead.
+    Someone the report is about, or the reporter themself, never handles it: it goes up instead.
     """
     if report.category in _TO_HEAD:
         base = routing.Route(routing.head_teacher(directory))
@@ -43,6 +56,7 @@ def submit(*, ctx: Context, reporter: Person, report: ReportInput, idempotency_k
         if existing:
             return existing
     directory = ctx.directory
+    report = dataclasses.replace(report, involved_emails=involved(directory, reporter, report))
     try:
         target = route(directory, reporter, report)
     except RoutingError as exc:
@@ -65,6 +79,9 @@ def submit(*, ctx: Context, reporter: Person, report: ReportInput, idempotency_k
             _audit(session, ctx, row, reporter.email, "received", None,
                    {"status": RECEIVED, "recipient": target.person.email, "category": row.category})
             notices.new(session, now=now, row=row, directory=directory)
+            # The reporter's copy of the reference goes through the outbox too: once, and
+            # delivered later if the chat platform is down now.
+            notices.receipt(session, now=now, row=row, message=_receipt(row, directory).message)
     except IntegrityError:
         existing = _existing(ctx, reporter, idempotency_key) if idempotency_key else None
         if existing:
@@ -99,14 +116,17 @@ def _audit(session: Session, ctx: Context, row: Report, actor: str, action: str,
                  subject_type="report", subject_ref=row.ref, before=before, after=after)
 
 
-def _load(session: Session, ref: str) -> Report | None:
-    return session.scalar(select(Report).where(Report.ref == ref.strip().upper()))
+def load(session: Session, ref: str, *, lock: bool = False) -> Report | None:
+    query = select(Report).where(Report.ref == ref.strip().upper())
+    return session.scalar(query.with_for_update() if lock else query)
 
 
 def _transition(ctx: Context, actor: Person, ref: str, to: str, allowed_from: set[str], outcome: str | None = None) -> ReportView:
     now = ctx.clock.now()
     with ctx.db.transaction() as session:
-        row = access.check_visible(_load(session, ref), actor, ref)
+        row = access.check_actor(load(session, ref, lock=True), actor, ref, ctx.directory)
+        if row.status == to:
+            raise InvalidTransition(f"Report {row.ref} is already {to}.")
         if row.status not in allowed_from:
             raise InvalidTransition(f"Report {row.ref} is {row.status}, so it cannot be marked {to} now.")
         before = {"status": row.status}
@@ -141,19 +161,20 @@ def close(*, ctx: Context, actor: Person, ref: str, outcome: str) -> ReportView:
 
 def get(*, ctx: Context, actor: Person, ref: str) -> ReportView:
     with ctx.db.transaction() as session:
-        row = access.check_visible(_load(session, ref), actor, ref)
+        row = access.check_visible(load(session, ref), actor, ref)
     return access.to_view(row, viewer=actor, directory=ctx.directory)
 
 
 def list_for(*, ctx: Context, actor: Person, include_closed: bool = True) -> list[ReportView]:
     query = select(Report)
-    if actor.role not in (Role.HEAD_TEACHER, Role.DEPUTY):
+    if not permissions.lists_all_reports(actor):
         query = query.where(Report.recipient_email == actor.email)
     if not include_closed:
         query = query.where(Report.status != CLOSED)
     with ctx.db.transaction() as session:
         rows = session.scalars(query.order_by(Report.created_at.desc(), Report.id.desc())).all()
-    return [access.to_view(r, viewer=actor, directory=ctx.directory) for r in rows if access.can_see(r, actor)]
+    return [access.to_view(r, viewer=actor, directory=ctx.directory) for r in rows
+            if permissions.may_see_report(actor, r)]
 
 
 def receipts_for(*, ctx: Context, reporter: Person) -> list[ReportReceipt]:
@@ -166,5 +187,5 @@ def receipts_for(*, ctx: Context, reporter: Person) -> list[ReportReceipt]:
 def reporter_email(*, ctx: Context, ref: str) -> str | None:
     """For masking the reporter in audit trails; never returned to a viewer."""
     with ctx.db.transaction() as session:
-        row = _load(session, ref)
+        row = load(session, ref)
         return row.reporter_email if row else None

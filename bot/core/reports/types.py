@@ -30,14 +30,23 @@ class ReportCategory(str, enum.Enum):
     def clause(self) -> str:
         return _CATEGORY_LABELS[self][1]
 
+    @property
+    def short_label(self) -> str:
+        """Fits a menu option (Slack cuts option text at 75 characters); `label` is its description."""
+        return _CATEGORY_LABELS[self][2]
 
+
+# (label, policy clause, short label)
 _CATEGORY_LABELS = {
     ReportCategory.PUPIL_COMMENTS: (
-        "Pupil(s) posted inappropriate, insulting or threatening comments about staff", "2.3"),
+        "Pupil(s) posted inappropriate, insulting or threatening comments about staff", "2.3",
+        "Pupils' comments about staff"),
     ReportCategory.PERSONAL_DETAILS: (
-        "Pupils or families referred inappropriately to a staff member's personal details", "2.3"),
-    ReportCategory.STAFF_BREACH: ("Suspected breach of this policy by a member of staff", "1.3, 2.4"),
-    ReportCategory.OTHER: ("Other concern about social networking", "1.3"),
+        "Pupils or families referred inappropriately to a staff member's personal details", "2.3",
+        "My personal details referred to"),
+    ReportCategory.STAFF_BREACH: ("Suspected breach of this policy by a member of staff", "1.3, 2.4",
+                                  "A member of staff's breach"),
+    ReportCategory.OTHER: ("Other concern about social networking", "1.3", "Other concern"),
 }
 
 

@@ -28,7 +28,9 @@ class QuestionLog(Base):
     __tablename__ = "question_log"
     id: Mapped[int] = mapped_column(primary_key=True)
     asked_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    question: Mapped[str] = mapped_column(Text)
+    # Kept only for questions the policy did not cover (what insights lists), with directory
+    # names removed, and cleared when the asker sends the question to their line manager.
+    question: Mapped[str | None] = mapped_column(Text)
     policy_id: Mapped[str | None] = mapped_column(String(100))
     top_clause_id: Mapped[str | None] = mapped_column(String(100))
     status: Mapped[str] = mapped_column(String(20))
@@ -177,3 +179,49 @@ class OutboxMessage(Base):
         UniqueConstraint("dedupe_key", name="uq_outbox_dedupe_key"),
         Index("ix_outbox_due", "status", "next_attempt_at"),
     )
+
+
+class CoreKey(Base):
+    """Secrets the core generates for itself (the key that signs button tokens), shared by replicas."""
+
+    __tablename__ = "core_keys"
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AnswerOffer(Base):
+    """An answer someone was shown, so its buttons name this record instead of carrying the
+    question. It holds no asker: whoever presses a button acts as themself. Purged when it expires."""
+
+    __tablename__ = "answer_offers"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    policy_id: Mapped[str] = mapped_column(String(100))
+    question: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20))
+    clause_ids: Mapped[list] = mapped_column(JSON, default=list)  # in rank order, as shown
+    alternatives: Mapped[list] = mapped_column(JSON, default=list)  # offered as "did you mean"
+    log_id: Mapped[int | None] = mapped_column(Integer)  # its question-log row, until escalated
+    feedback: Mapped[str | None] = mapped_column(String(20))  # the first vote on it
+    chosen_clause_id: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class BankEntry(Base):
+    """A question-bank entry learnt from use: suggested (question and clause, never the asker),
+    then approved or rejected by the policy owner. Approved entries join the policy's bank."""
+
+    __tablename__ = "bank_entries"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dedupe_key: Mapped[str] = mapped_column(String(64), unique=True)
+    policy_id: Mapped[str] = mapped_column(String(100))
+    question: Mapped[str] = mapped_column(Text)
+    clause_id: Mapped[str] = mapped_column(String(100))
+    # The clause's words when suggested: the entry finds its clause again after the policy is edited.
+    clause_text: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(20))  # did_you_mean | not_helpful | manager | owner
+    status: Mapped[str] = mapped_column(String(20), index=True)  # pending | approved | rejected
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by: Mapped[str | None] = mapped_column(String(320))

@@ -1,48 +1,64 @@
-"""Slash commands (`/policy QUESTION`, `/policy-report`) and the "Report a concern" shortcut."""
+"""Slash commands (`/policy QUESTION`, `/policy-report`), the "Report a concern" shortcut and the
+"Report this message" message shortcut."""
 from __future__ import annotations
-
-import logging
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.core.forms import REPORT_FORM
-from bot.slack.blocks.answer import HELP_TEXT
-from bot.slack.blocks.forms import form_modal
+from bot.core.conversation.events import Message, Open, Opening, Surface
+from bot.slack.app import Where
 from bot.slack.escape import plain_question
-
-log = logging.getLogger(__name__)
 
 POLICY_COMMAND = "/policy"
 REPORT_COMMAND = "/policy-report"
 REPORT_SHORTCUT = "report_concern"
-
-
-async def open_report_form(adapter, trigger_id: str) -> None:
-    try:
-        await adapter.client.views_open(trigger_id=trigger_id, view=form_modal(REPORT_FORM))
-    except Exception:
-        log.exception("could not open the report form")
+REPORT_MESSAGE_SHORTCUT = "report_message"
 
 
 def register(bolt: AsyncApp, adapter) -> None:
     @bolt.command(POLICY_COMMAND)
-    async def policy(ack, command: dict, respond, body: dict) -> None:
+    async def policy(ack, command: dict, respond) -> None:
         await ack()
-        question = plain_question(command.get("text"))
-        if not question:
-            await adapter.say_privately(body, respond, "How to ask me about the policy",
-                                        [{"type": "section", "text": {"type": "mrkdwn", "text": HELP_TEXT}}])
-            return
-        text, blocks = await adapter.answer(command["user_id"], question)
-        # A staff member's question is private: only they see the answer.
-        await adapter.say_privately(body, respond, text, blocks)
+        text = plain_question(command.get("text")) or "help"
+        sender = await adapter.sender(command["user_id"])
+        # A staff member's question is private: the core answers a slash command to them alone.
+        reply = await adapter.handle(Message(sender=sender, text=text, surface=Surface.PRIVATE))
+        await adapter.deliver(reply, Where(user=command["user_id"], channel=command.get("channel_id"),
+                                           respond=respond, trigger_id=command.get("trigger_id")))
 
     @bolt.command(REPORT_COMMAND)
-    async def report(ack, command: dict) -> None:
+    async def report(ack, command: dict, respond) -> None:
         await ack()
-        await open_report_form(adapter, command["trigger_id"])
+        sender = await adapter.sender(command["user_id"])
+        reply = await adapter.handle(Open(sender=sender, what=Opening.REPORT_FORM))
+        await adapter.deliver(reply, Where(user=command["user_id"], channel=command.get("channel_id"),
+                                           respond=respond, trigger_id=command.get("trigger_id")))
 
     @bolt.shortcut(REPORT_SHORTCUT)
-    async def report_shortcut(ack, shortcut: dict) -> None:
+    async def report_shortcut(ack, shortcut: dict, respond) -> None:
         await ack()
-        await open_report_form(adapter, shortcut["trigger_id"])
+        user = shortcut["user"]["id"]
+        reply = await adapter.handle(Open(sender=await adapter.sender(user), what=Opening.REPORT_FORM))
+        await adapter.deliver(reply, Where(user=user, trigger_id=shortcut.get("trigger_id")))
+
+    @bolt.shortcut(REPORT_MESSAGE_SHORTCUT)
+    async def report_message(ack, shortcut: dict, client) -> None:
+        await ack()
+        user = shortcut["user"]["id"]
+        message = shortcut.get("message") or {}
+        channel = (shortcut.get("channel") or {}).get("id")
+        prefill = {"what_happened": plain_question(message.get("text")), "where": "Slack"}
+        link = await _permalink(client, channel, message.get("ts"))
+        if link:
+            prefill["links"] = link
+        reply = await adapter.handle(Open(sender=await adapter.sender(user), what=Opening.REPORT_FORM, prefill=prefill))
+        await adapter.deliver(reply, Where(user=user, trigger_id=shortcut.get("trigger_id")))
+
+
+async def _permalink(client, channel: str | None, ts: str | None) -> str | None:
+    if not (channel and ts):
+        return None
+    try:
+        response = await client.chat_getPermalink(channel=channel, message_ts=ts)
+    except Exception:
+        return None  # the link is a convenience; the form opens without it
+    return response.get("permalink")

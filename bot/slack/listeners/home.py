@@ -1,4 +1,4 @@
-"""The App Home tab, published when someone opens it."""
+"""The App Home tab: the core's home card, published when someone opens it."""
 from __future__ import annotations
 
 import asyncio
@@ -6,27 +6,11 @@ import logging
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.core.directory.model import Person
-from bot.core.errors import CoreError
-from bot.core.identity import UNKNOWN_MESSAGE
-from bot.slack.blocks.home import HomeData, home_view
+from bot.core.conversation.events import Open, Opening
+from bot.slack.render import card_blocks
 
 log = logging.getLogger(__name__)
-
-
-async def home_data(adapter, person: Person | None) -> HomeData:
-    policies = []
-    try:
-        await adapter.wait_until_ready(timeout=5)
-        policies = list(adapter.assistant.answerer.policies)
-    except (asyncio.TimeoutError, RuntimeError):
-        pass
-    if person is None:
-        return HomeData(person=None, policies=policies, notice=UNKNOWN_MESSAGE)
-    items = await adapter.call(adapter.assistant.overview, person=person)
-    return HomeData(person=person, asked=list(items.asked), waiting=list(items.waiting), reports=list(items.reports),
-                    my_reports=list(items.my_reports), policies=policies,
-                    show_policy_status=items.watches_policy_review)
+VIEW_BLOCK_LIMIT = 100
 
 
 def register(bolt: AsyncApp, adapter) -> None:
@@ -34,16 +18,14 @@ def register(bolt: AsyncApp, adapter) -> None:
     async def home_opened(event: dict) -> None:
         if event.get("tab", "home") != "home":
             return
-        user_id = event["user"]
+        user = event["user"]
         try:
-            person = await adapter.person(user_id)
-            data = await home_data(adapter, person)
-        except CoreError as exc:
-            data = HomeData(person=None, notice=str(exc))
-        except Exception:
-            log.exception("building the App Home failed")
-            data = HomeData(person=None, notice="Sorry, I couldn't load your items just now.")
+            await adapter.wait_until_ready(timeout=5)
+        except asyncio.TimeoutError:
+            pass
+        reply = await adapter.handle(Open(sender=await adapter.sender(user), what=Opening.HOME))
+        blocks = [b for card in reply.cards for b in card_blocks(card)][:VIEW_BLOCK_LIMIT]
         try:
-            await adapter.client.views_publish(user_id=user_id, view=home_view(data))
+            await adapter.client.views_publish(user_id=user, view={"type": "home", "blocks": blocks})
         except Exception:
             log.exception("could not publish the App Home")

@@ -1,13 +1,11 @@
-"""Questions typed to the bot: a direct message (answer in the DM) or an @mention (answer in a thread)."""
+"""Questions typed to the bot: a direct message (answered in the DM) or an @mention (in a thread)."""
 from __future__ import annotations
-
-import logging
 
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 
+from bot.core.conversation.events import Message, Surface
+from bot.slack.app import Where
 from bot.slack.escape import plain_question
-
-log = logging.getLogger(__name__)
 
 
 def _from_a_person(event: dict) -> bool:
@@ -21,23 +19,18 @@ def register(bolt: AsyncApp, adapter) -> None:
     async def direct_message(event: dict, context: AsyncBoltContext) -> None:
         if event.get("channel_type") != "im" or not _from_a_person(event):
             return
-        question = plain_question(event.get("text"), bot_user_id=context.bot_user_id)
-        text, blocks = await adapter.answer(event["user"], question)
-        thread = event.get("thread_ts")  # a question asked inside a DM thread is answered there
-        try:
-            await adapter.client.chat_postMessage(channel=event["channel"], text=text, blocks=blocks,
-                                                  thread_ts=thread, unfurl_links=False, unfurl_media=False)
-        except Exception:
-            log.exception("could not post the answer to a direct message")
+        text = plain_question(event.get("text"), bot_user_id=context.bot_user_id)
+        sender = await adapter.sender(event["user"])
+        reply = await adapter.handle(Message(sender=sender, text=text, surface=Surface.DIRECT))
+        # A question asked inside a DM thread is answered there.
+        await adapter.deliver(reply, Where(user=event["user"], channel=event["channel"], thread_ts=event.get("thread_ts")))
 
     @bolt.event("app_mention")
     async def mention(event: dict, context: AsyncBoltContext) -> None:
         if not _from_a_person(event):
             return
-        question = plain_question(event.get("text"), bot_user_id=context.bot_user_id)
-        text, blocks = await adapter.answer(event["user"], question)
-        try:
-            await adapter.client.chat_postMessage(channel=event["channel"], thread_ts=event.get("thread_ts") or event["ts"],
-                                                  text=text, blocks=blocks, unfurl_links=False, unfurl_media=False)
-        except Exception:
-            log.exception("could not post the answer to a mention")
+        text = plain_question(event.get("text"), bot_user_id=context.bot_user_id)
+        sender = await adapter.sender(event["user"])
+        reply = await adapter.handle(Message(sender=sender, text=text, surface=Surface.MENTION))
+        await adapter.deliver(reply, Where(user=event["user"], channel=event["channel"],
+                                           thread_ts=event.get("thread_ts") or event["ts"]))

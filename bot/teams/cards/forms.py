@@ -1,15 +1,14 @@
-"""Core `FormSpec`s as Adaptive Card inputs: a whole form card, or inputs to embed in another card."""
+"""Core form requests as Adaptive Card inputs: a whole form card, or inputs to embed in another."""
 from __future__ import annotations
 
 from typing import Any, Mapping
 
+from bot.core.conversation.replies import FormRequest
 from bot.core.forms import FieldKind, FormField, FormSpec
-from bot.core.notifications.actions import ActionId
-from bot.teams.cards.common import card, heading, note, plain, submit, submit_data
+from bot.teams.cards.common import DATA_KEY, card, heading, note, plain, submit
 
 PEOPLE_HINT = "Email addresses, separated by commas"
-# Short button titles for checkbox fields rendered as their own button on a notification.
-SHORT_LABELS = {"save_as_guidance": "Save as guidance"}
+FORM_ACTION = "form"  # the submit of a form card the core asked for
 
 
 def field_input(field: FormField, value: Any = None) -> dict:
@@ -18,17 +17,16 @@ def field_input(field: FormField, value: Any = None) -> dict:
     if field.required:
         base["isRequired"] = True
         base["errorMessage"] = f"{field.label} is required."
-    if field.kind is FieldKind.SELECT:
-        element = {"type": "Input.ChoiceSet", **base, "style": "compact", "isMultiSelect": False,
-                   "choices": [{"title": o.label, "value": o.value} for o in field.options]}
-        if value:
-            element["value"] = str(value)
+    if field.kind in (FieldKind.SELECT, FieldKind.RADIO):
+        element = {"type": "Input.ChoiceSet", **base, "style": "expanded" if field.kind is FieldKind.RADIO else "compact",
+                   "isMultiSelect": False, "choices": [{"title": o.label, "value": o.value} for o in field.options]}
+        chosen = value or field.default
+        if chosen:
+            element["value"] = str(chosen)
         return element
     if field.kind is FieldKind.CHECKBOX:
-        element = {"type": "Input.Toggle", **base, "title": field.hint or field.label,
-                   "valueOn": "true", "valueOff": "false"}
-        element["value"] = "true" if str(value).lower() == "true" else "false"
-        return element
+        return {"type": "Input.Toggle", **base, "title": field.choice or field.hint or field.label,
+                "valueOn": "true", "valueOff": "false", "value": "true" if str(value).lower() == "true" else "false"}
     element = {"type": "Input.Text", **base}
     if field.kind is FieldKind.MULTILINE:
         element["isMultiline"] = True
@@ -65,20 +63,20 @@ def form_values(spec: FormSpec, submitted: Mapping[str, Any], preset: Mapping[st
         value = merged[field.name]
         if field.kind is FieldKind.CHECKBOX:
             value = "true" if str(value).lower() == "true" else "false"
+        elif field.kind is FieldKind.PEOPLE and isinstance(value, str):
+            value = [v for v in value.replace(",", " ").split() if v]
         values[field.name] = value if isinstance(value, (list, tuple)) else str(value)
     return values
 
 
-def form_card(spec: FormSpec, *, action_id: ActionId | str, value: Mapping[str, str] | None = None,
-              values: Mapping[str, Any] | None = None, errors: Mapping[str, str] | None = None,
-              message: str | None = None, context: list[dict] | None = None) -> dict:
-    """A form on its own card; the submit button carries the action, its value and the form name."""
+def form_card(request: FormRequest) -> dict:
+    """A form on its own card; its submit carries the form's name and the core's token."""
+    spec = request.spec
     body: list[dict] = [heading(spec.title)]
-    if message:
-        body.append(note(message, subtle=False, color="Attention"))
-    body += context or []
+    if request.message:
+        body.append(note(request.message, subtle=False, color="Attention" if request.errors else None))
     if spec.intro:
         body.append(plain(spec.intro))
-    body += field_inputs(spec, values, errors)
-    action_id = action_id.value if isinstance(action_id, ActionId) else action_id
-    return card(body, [submit(spec.submit_label, submit_data(action_id, value, form=spec.name), style="positive")])
+    body += field_inputs(spec, request.values, request.errors)
+    data = {DATA_KEY: {"action": FORM_ACTION, "form": spec.name, "token": dict(request.token)}}
+    return card(body, [submit(spec.submit_label, data, style="positive")])

@@ -1,10 +1,17 @@
-"""Working-day arithmetic: Saturdays and Sundays do not count, judged in the school's time zone."""
+"""The school's calendar: its time zone decides the reference year and what counts as a working day.
+
+Working days skip Saturdays and Sundays, judged in the school's own time zone, not UTC.
+"""
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 _DAY = timedelta(days=1)
+
+
+def local_year(when: datetime, tz: str) -> int:
+    return when.astimezone(ZoneInfo(tz)).year
 
 
 def _is_weekend(day: datetime) -> bool:

@@ -1,23 +1,52 @@
-"""Background tasks for `policybot serve` and `policybot worker`: the dispatcher and the due-jobs loop."""
+"""Time-driven work, for `policybot serve` and `policybot worker`: the outbox dispatcher and the
+due-jobs loop, which asks each domain to do what is due (its own reminders, hand-ons, closes)."""
 from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Callable
 
+from bot.core import events
+from bot.core.asking import offers
+from bot.core.context import Context
 from bot.core.errors import StorageUnavailable
+from bot.core.escalations import jobs as escalation_jobs
+from bot.core.reports import jobs as report_jobs
 
 if TYPE_CHECKING:
-    from bot.core.app import Assistant
+    from bot.core.notifications.dispatcher import Dispatcher
 
 log = logging.getLogger(__name__)
+
+
+@dataclass
+class JobsSummary:
+    escalation_reminders: int = 0
+    escalations_overdue: int = 0
+    escalations_closed: int = 0
+    report_reminders: int = 0
+    reports_reassigned: int = 0
+
+
+def run_due_jobs(*, ctx: Context, now: datetime) -> JobsSummary:
+    escalations = escalation_jobs.run_due(ctx=ctx, now=now)
+    reports = report_jobs.run_due(ctx=ctx, now=now)
+    events.prune(ctx=ctx, now=now)
+    offers.purge_expired(ctx=ctx, now=now)
+    return JobsSummary(escalation_reminders=escalations.reminders, escalations_overdue=escalations.overdue,
+                       escalations_closed=escalations.closed, report_reminders=reports.reminders,
+                       reports_reassigned=reports.reassigned)
 
 
 class BackgroundTasks:
     """Start with `await start()` (e.g. aiohttp on_startup), stop with `await stop()` (on_cleanup)."""
 
-    def __init__(self, *, assistant: "Assistant", interval_seconds: float = 5.0, jobs_every_seconds: float = 60.0):
-        self.assistant = assistant
+    def __init__(self, *, dispatcher: Callable[[], "Dispatcher"], run_jobs: Callable[[], object],
+                 interval_seconds: float = 5.0, jobs_every_seconds: float = 60.0):
+        self._dispatcher = dispatcher
+        self._run_jobs = run_jobs
         self.interval_seconds = interval_seconds
         self.jobs_every_seconds = jobs_every_seconds
         self._stop = asyncio.Event()
@@ -25,7 +54,7 @@ class BackgroundTasks:
 
     async def start(self) -> None:
         self._stop.clear()
-        dispatcher = self.assistant.dispatcher()
+        dispatcher = self._dispatcher()
         self._tasks = [
             asyncio.create_task(dispatcher.run_forever(self._stop, interval_seconds=self.interval_seconds),
                                 name="policybot-dispatcher"),
@@ -51,7 +80,7 @@ class BackgroundTasks:
     async def _jobs_loop(self) -> None:
         while not self._stop.is_set():
             try:
-                summary = await asyncio.to_thread(self.assistant.run_due_jobs)
+                summary = await asyncio.to_thread(self._run_jobs)
                 log.debug("due jobs: %s", summary)
             except StorageUnavailable:
                 log.warning("due jobs: database unavailable; will retry")

@@ -1,1 +1,0 @@
-"""Time-driven work: reminders, hand-overs of overdue items, quiet-period closing, and the background loop."""
