@@ -1,8 +1,10 @@
 """The sentence-embedding model: all-MiniLM-L6-v2, loaded from the bundled package, never downloaded."""
 from __future__ import annotations
 
+import contextlib
 import os
 from functools import cached_property
+from typing import Iterator
 
 import numpy as np
 
@@ -19,6 +21,7 @@ class Embedder:
         # shared with other processes torch's default (a spin-waiting thread per core) made an
         # encode ~15x slower under load (164 ms vs 9 ms measured; see benchmarks/).
         self.threads = threads
+        self._remembered: dict[str, np.ndarray] = {}
 
     @cached_property
     def model(self):
@@ -42,6 +45,33 @@ class Embedder:
         """Whole words the model's tokenizer knows: the test for "is this a real word"."""
         return {w for w in self.model.tokenizer.get_vocab() if w.isalpha()}
 
+    def remembered(self, texts: list[str], *, batch_size: int = 32, progress=None) -> np.ndarray:
+        """Like `encode`, but each text is encoded once per process (and per index folder, through
+        `known`/`learn_known`): rebuilding after an edit re-encodes only what changed. The vectors
+        are the model's own, so this changes nothing but the time a rebuild takes."""
+        missing = list(dict.fromkeys(t for t in texts if t not in self._remembered))
+        # Longest first in batches of similar length: little padding, so less time and memory.
+        missing.sort(key=len, reverse=True)
+        for start in range(0, len(missing), batch_size):
+            chunk = missing[start:start + batch_size]
+            for text, vector in zip(chunk, self.encode(chunk, batch_size=batch_size), strict=True):
+                self._remembered[text] = vector
+            if progress:
+                progress(min(start + batch_size, len(missing)), len(missing))
+        if progress and not missing:
+            progress(len(texts), len(texts))  # all remembered: the stage is done at once
+        if not texts:
+            return np.zeros((0, self.dimensions), dtype=np.float32)
+        return np.stack([self._remembered[t] for t in texts])
+
+    def known(self) -> dict[str, np.ndarray]:
+        return dict(self._remembered)
+
+    def learn_known(self, vectors: dict[str, np.ndarray]) -> None:
+        for text, vector in vectors.items():
+            if vector.shape == (self.dimensions,):
+                self._remembered.setdefault(text, vector)
+
     def encode(self, texts: list[str], *, batch_size: int = 8, show_progress: bool = False) -> np.ndarray:
         # Small batches: clause texts differ in length and padding a batch of 64 to its longest
         # text cost ~140 MiB more peak memory and more time than batches of 8 (measured).
@@ -53,6 +83,19 @@ class Embedder:
             show_progress_bar=show_progress,
         )
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
+
+    @contextlib.contextmanager
+    def threads_for_building(self) -> Iterator[None]:
+        """All cores while the index is built (thousands of texts in batches, nothing else to
+        wait for), back to one thread for answering afterwards."""
+        import torch
+
+        self.model  # loaded (and its thread count set) before it is changed
+        torch.set_num_threads(max(self.threads, os.cpu_count() or 1))
+        try:
+            yield
+        finally:
+            torch.set_num_threads(self.threads)
 
     def encode_one(self, text: str) -> np.ndarray:
         vector = self.model.encode(text, normalize_embeddings=True, convert_to_numpy=True)

@@ -10,9 +10,9 @@ from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from index.types import SmallTalk
-from index.vocabulary import CONCEPTS, SCHOOL_WORDS, SMALL_TALK, STOPWORDS, SUBJECT_CONCEPTS
+from index.vocabulary import SCHOOL_WORDS, SMALL_TALK, STOPWORDS
 
-MAX_QUESTION_CHARS = 1000
+MAX_QUESTION_CHARS = 4000  # the same limit the chat core applies
 
 _stemmer = Stemmer.Stemmer("english")
 _WORD = re.compile(r"[a-z0-9]+(?:[-/][a-z0-9]+)*")
@@ -68,51 +68,67 @@ def small_talk(text: str) -> SmallTalk | None:
 class Concept:
     triggers: tuple[tuple[str, ...], ...]  # stemmed word sequences
     expansion: str
-    subject: bool  # names the policy's subject, so the question is in scope
+    subject: bool  # names a policy's subject, so the question is in scope
 
 
-def _compile_concepts() -> list[Concept]:
-    compiled = []
-    subject = {id(entry) for entry in SUBJECT_CONCEPTS}
-    for entry in CONCEPTS:
-        triggers, expansion = entry
-        stems = tuple(tuple(stem(w) for w in words(t)) for t in triggers)
-        compiled.append(Concept(triggers=tuple(s for s in stems if s), expansion=expansion, subject=id(entry) in subject))
-    return compiled
+class Concepts:
+    """Everyday phrasings recognised in a question, each with its policy-language expansion.
+
+    Built from the general school vocabulary (`index.vocabulary`) and each policy's own subject
+    words (its `.search.yml`), so a new policy brings its subject as data, not code."""
+
+    def __init__(self, setting: list[tuple[tuple[str, ...], str]], subject: list[tuple[tuple[str, ...], str]]):
+        self.all: list[Concept] = []
+        for entries, is_subject in ((setting, False), (subject, True)):
+            for triggers, expansion in entries:
+                stems = tuple(tuple(stem(w) for w in words(t)) for t in triggers)
+                self.all.append(Concept(tuple(s for s in stems if s), expansion, is_subject))
+        self._table: dict[str, list[tuple[tuple[str, ...], int]]] = {}
+        for number, concept in enumerate(self.all):
+            for trigger in concept.triggers:
+                self._table.setdefault(trigger[0], []).append((trigger, number))
+        for found in self._table.values():
+            found.sort(key=lambda entry: -len(entry[0]))  # longest triggers first
+        self._words = {w for entries in (setting, subject) for triggers, expansion in entries
+                       for t in (*triggers, expansion) for w in words(t)}
+
+    @property
+    def expansions(self) -> list[str]:
+        return sorted({c.expansion for c in self.all})
+
+    @property
+    def words(self) -> set[str]:
+        """Every word of the vocabulary (real words, for the spell fixer)."""
+        return self._words
+
+    def spans(self, stems: list[str]) -> list[tuple[int, int, Concept]]:
+        """(start, end, concept) for every everyday phrasing found in the (stemmed) question."""
+        found = []
+        for start, first in enumerate(stems):
+            for trigger, number in self._table.get(first, ()):
+                end = start + len(trigger)
+                if tuple(stems[start:end]) == trigger:
+                    found.append((start, end, self.all[number]))
+        return found
+
+    def matched(self, stems: list[str]) -> list[Concept]:
+        """Concepts whose everyday phrasings occur in the question, each once, in concept order."""
+        found = {id(concept) for _, _, concept in self.spans(stems)}
+        return [c for c in self.all if id(c) in found]
 
 
-COMPILED_CONCEPTS = _compile_concepts()
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=\S)")
 
 
-def _trigger_table() -> dict[str, list[tuple[tuple[str, ...], int]]]:
-    """First stem -> [(trigger, concept number)], longest triggers first."""
-    table: dict[str, list[tuple[tuple[str, ...], int]]] = {}
-    for number, concept in enumerate(COMPILED_CONCEPTS):
-        for trigger in concept.triggers:
-            table.setdefault(trigger[0], []).append((trigger, number))
-    for entries in table.values():
-        entries.sort(key=lambda entry: -len(entry[0]))
-    return table
-
-
-_TRIGGERS = _trigger_table()
-
-
-def concept_spans(stems: list[str]) -> list[tuple[int, int, Concept]]:
-    """(start, end, concept) for every everyday phrasing found in the (stemmed) question."""
-    spans = []
-    for start, first in enumerate(stems):
-        for trigger, number in _TRIGGERS.get(first, ()):
-            end = start + len(trigger)
-            if tuple(stems[start:end]) == trigger:
-                spans.append((start, end, COMPILED_CONCEPTS[number]))
-    return spans
-
-
-def matched_concepts(stems: list[str]) -> list[Concept]:
-    """Concepts whose everyday phrasings occur in the question, each once, in concept order."""
-    found = {id(concept): concept for _, _, concept in concept_spans(stems)}
-    return [c for c in COMPILED_CONCEPTS if id(c) in found]
+def question_part(text: str) -> str | None:
+    """In a message of several sentences, the one that asks: often the last of a story ("... so
+    last night X happened. Can I ...?"). The last sentence ending in "?", else the last one;
+    None for a message of one sentence."""
+    parts = [p.strip() for p in _SENTENCE.split(text) if p.strip()]
+    if len(parts) < 2:
+        return None
+    asking = [p for p in parts if p.endswith("?")]
+    return asking[-1] if asking else parts[-1]
 
 
 _WHAT_NOW = re.compile(
@@ -180,7 +196,3 @@ class SpellFixer:
                                        score_cutoff=0.8)
             self.cache[word] = match[0] if match else word
         return self.cache[word]
-
-
-def vocabulary_words() -> set[str]:
-    return {w for triggers, expansion in CONCEPTS for t in (*triggers, expansion) for w in words(t)}

@@ -1,9 +1,10 @@
-"""General vocabulary of school, nursery and social-media language, mapped to the words policies use.
+"""General vocabulary of school and nursery life, mapped to the words policies use.
 
-Staff write "kids", "insta", "pics" and "sacked"; policies say "pupils", "social networking",
-"photographic images" and "dismissal". Each concept below lists everyday phrasings (matched on
-word stems, so "posting" matches "post") and the policy-language terms they expand to. This is
-domain knowledge that any school policy benefits from; it holds no questions and no clause ids.
+Staff write "kids", "mum" and "my break"; policies say "pupils", "pupil's family members" and
+"working time". Each concept below lists everyday phrasings (matched on word stems, so "posting"
+matches "post") and the policy-language terms they expand to. This is knowledge any school policy
+benefits from; what is particular to one policy (its subject's words, the topics other policies
+cover) is data beside that policy, in its `.search.yml`. No questions and no clause ids here.
 """
 from __future__ import annotations
 
@@ -81,112 +82,6 @@ SETTING_CONCEPTS: list[tuple[tuple[str, ...], str]] = [
       "trip", "nativity", "sports day", "event", "events", "graduation"),
      "school employees"),
 ]
-
-# SUBJECT_CONCEPTS: the subject of the bundled policy (social media and conduct online) and
-# questions about a policy itself. A question that names none of these needs a very close
-# clause match to count as covered.
-SUBJECT_CONCEPTS: list[tuple[tuple[str, ...], str]] = [
-    (("logo", "badge", "branding", "crest", "emblem"), "school logo"),
-    # --- social media -----------------------------------------------------------------------
-    (("facebook", "fb", "meta", "insta", "instagram", "ig", "gram", "snapchat", "snap", "whatsapp",
-      "messenger", "myspace", "bebo", "social media", "socials", "social", "app", "apps", "online",
-      "profile", "account", "accounts", "group chat", "telegram", "discord", "bereal", "page"),
-     "social networking"),
-    (("youtube", "you tube", "tiktok", "tik tok", "reels", "reel", "vlog", "vlogs", "vlogger", "video",
-      "videos", "stream", "streaming", "twitch", "pinterest", "flickr"),
-     "media sharing"),
-    (("twitter", "tweet", "tweets", "tweeting", "threads", "bluesky", "mastodon", "yammer"),
-     "micro-blogging"),
-    (("forum", "forums", "reddit", "mumsnet", "netmums", "message board", "chat room", "review site",
-      "comment section", "comments section", "quora", "ning"),
-     "online discussion forums opinion sites"),
-    (("blog", "blogs", "blogging", "blogger", "website", "substack", "wordpress", "tumblr", "diary",
-      "livejournal"),
-     "blogs"),
-    (("linkedin", "professional network", "professional networking", "teacher group", "educator network",
-      "closed group", "members only"),
-     "professional networking sites"),
-    (("friend", "friends", "friending", "friend request", "add", "adding", "added", "follow", "follows",
-      "following", "follower", "followers", "connect", "connected", "connection", "add me",
-      "unfriend", "unfollow", "friends list", "befriend", "accept a friend"),
-     "friend"),
-    (("stay friends", "stay connected", "keep in touch", "remain friends", "already friends",
-      "still friends", "existing friends", "keep them"),
-     "maintain friendships"),
-    (("post", "posts", "posting", "share", "sharing", "upload", "uploading", "put up", "put on",
-      "publish", "story", "stories", "tag", "tagged", "tagging", "caption", "comment", "commenting",
-      "retweet", "repost", "status", "update"),
-     "post"),
-    (("mention", "mentions", "mentioning", "talk about", "refer to", "referring", "name the", "say where",
-      "about work", "about my work", "about my job", "about my day", "about the nursery", "about the school",
-      "about colleagues", "about the children", "about the kids"),
-     "referring to"),
-    (("pic", "pics", "pix", "photo", "photos", "photograph", "picture", "pictures", "selfie", "selfies",
-      "image", "images", "snaps", "footage", "filming", "film"),
-     "photographic images"),
-    (("private", "privacy", "lock", "locked", "lock down", "hide", "hidden", "visible", "see my",
-      "find me", "privacy settings", "public", "strangers", "restrict", "block"),
-     "privacy settings"),
-    (("delete", "deleted", "deleting", "remove", "take down", "screenshot", "screenshots",
-      "archive", "forever", "permanent"),
-     "removed"),
-    (("address", "home address", "phone number", "where i live", "personal details",
-      "personal info", "personal information", "my details", "stalk", "stalking", "looked me up"),
-     "personal details"),
-    (("nasty", "mean", "rude", "insult", "insults", "insulting", "abuse", "abusive", "threat", "threats",
-      "threatening", "troll", "trolling", "bully", "bullying", "bullied", "harass", "harassment", "hate",
-      "hateful", "slag off", "slagging", "horrible", "cyberbullying", "unkind"),
-     "insulting offensive"),
-    (("meme", "memes", "joke", "jokes", "banter", "making fun", "mock", "mocking", "laugh at", "racist",
-      "sexist", "homophobic", "swear", "swearing", "embarrass", "embarrassing", "defame",
-      "gossip"),
-     "derogatory discriminatory"),
-    (("secret", "confidential", "incident", "incidents", "accident", "accidents", "safeguarding concern",
-      "what happened", "records"),
-     "confidential information"),
-    (("sacked", "fired", "sack", "dismissed", "dismissal", "lose my job", "get in trouble", "in trouble",
-      "punished", "punishment", "warning", "consequence", "consequences", "disciplined", "disciplinary",
-      "happens if", "break the rules", "breaking the rules", "breach", "breaches", "breaching", "misconduct",
-      "sanction", "sanctions"),
-     "breach disciplinary action"),
-    (("gdpr", "data protection", "law", "laws", "legal", "legislation", "illegal", "copyright", "foi",
-      "freedom of information", "equality act", "safeguarding", "court", "sued"),
-     "legislation"),
-    (("nmc", "gmc", "hcpc", "tra", "social work england", "registered", "registration", "regulator",
-      "regulated", "professional body", "professional bodies", "code of conduct", "professional code",
-      "nurse", "social worker", "qualified teacher", "qts"),
-     "professional bodies"),
-    (("allegation", "allegations", "accused", "accusation", "investigate", "investigation",
-      "investigated"),
-     "allegations investigated"),
-    (("reputation", "look bad", "professional image", "professionalism", "how it looks"),
-     "reputation"),
-    (("exception", "exceptions", "exempt", "exemption", "exemptions", "excepted", "get out of",
-      "loophole", "loopholes"),
-     "exceptions exempt"),
-    # --- the policy itself ------------------------------------------------------------------
-    (("approved", "approve", "signed off", "sign off", "ratified", "agreed", "adopted",
-      "came in", "introduced", "how old"),
-     "Policy Approved"),
-    (("review", "reviewed", "reviewing", "up to date", "out of date", "outdated", "latest",
-      "expire", "expired", "expiry", "renewed", "updated", "next review"),
-     "review"),
-    (("apply to", "applies to", "cover", "covers", "covered", "included", "include", "includes",
-      "count", "counts", "eligible", "eligibility", "scope"),
-     "policy covers"),
-    (("this policy", "the policy", "these rules", "the rules", "this apply", "it apply", "it cover",
-      "this cover", "covered here", "policy say", "policy says", "stick to this", "follow this",
-      "any of this", "bound by this", "covered by this", "our rules", "the guidelines"),
-     "this Policy"),
-    (("purpose", "point of", "why do we have", "aim", "aims"),
-     "purpose"),
-    (("responsible", "responsibility", "responsibilities", "duty", "duties", "role", "roles",
-      "accountable", "accountability", "meant to do", "have to do", "expected",
-      "whose job"),
-     "responsibility"),
-]
-
-CONCEPTS = SETTING_CONCEPTS + SUBJECT_CONCEPTS
 
 STOPWORDS = frozenset(
     """a about above after again against all am an and any are as at be because been before being below

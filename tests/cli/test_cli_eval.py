@@ -8,7 +8,7 @@ import pytest
 ITEMS = [
     {"q": "can I put pictures of the children on my facebook?",
      "evidence": ["should not post any photographic images that include pupils"]},
-    {"q": "am I allowed to use social media on the school computers?",
+    {"q": "can I go on facebook while I'm at work during my shift?",
      "evidence": ["strictly forbidden"]},
     {"q": "how do I claim mileage for a school trip?", "answerable": False},
     # expects the wrong clause on purpose, so there is a miss to report
@@ -28,8 +28,9 @@ def test_eval_lists_misses_then_ends_with_the_figures(cli, questions):
     assert run.code == 0
     lines = run.out.splitlines()
     tail = "\n".join(lines[-12:])
-    for measure in ("hit@1", "recall@3", "abstain", "false-abstain"):
+    for measure in ("hit@1", "recall@3", "success@clarify", "abstain", "false-abstain"):
         assert measure in tail
+    assert "classifier_strength=" in out_all(run) and "alternatives_ratio=" in out_all(run)  # the weights used
     assert "0.667" in tail  # hit@1: two of the three answerable questions
     assert "1.000" in tail  # abstain: the one out-of-scope question
     out = run.out
@@ -49,9 +50,24 @@ def test_eval_json(cli, questions):
     assert len(report["misses"][0]["top"]) == 3
 
 
-def test_eval_without_hints_runs(cli, questions):
+def out_all(run) -> str:
+    return " ".join(run.out.split())
+
+
+def test_eval_without_hints_or_bank_runs(cli, questions):
     run = cli("eval", "--no-hints", "--json", str(questions))
     assert run.code == 0 and json.loads(run.out)["hints"] is False
+    run = cli("eval", "--no-bank", "--json", str(questions))
+    report = json.loads(run.out)
+    assert run.code == 0 and report["bank"] is False and "hybrid_share" in report["weights"]
+
+
+def test_leave_one_author_out_reports_each_author(cli):
+    run = cli("eval", "--leave-one-author-out", "--json")
+    assert run.code == 0
+    report = json.loads(run.out)
+    assert sorted(report["authors"]) == ["writer-a", "writer-b", "writer-c", "writer-d"]
+    assert report["figures"]["questions"] == sum(a["questions"] for a in report["authors"].values())
 
 
 def test_eval_file_errors_name_the_line(cli, tmp_path):

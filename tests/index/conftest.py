@@ -35,6 +35,7 @@ def policy_copy(tmp_path) -> Path:
     """A private copy of the policy folder that a test may edit."""
     target = tmp_path / "policies"
     target.mkdir()
-    for path in DEFAULT_POLICY_DIR.glob("*.md"):
-        shutil.copy(path, target / path.name)
+    for path in DEFAULT_POLICY_DIR.iterdir():
+        if path.suffix in (".md", ".yml"):  # the policy, its question bank, its search data
+            shutil.copy(path, target / path.name)
     return target

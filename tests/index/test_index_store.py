@@ -76,16 +76,17 @@ def test_build_reports_its_stages_with_totals(first_build):
 def test_edited_policy_text_rebuilds_and_new_words_are_searchable(built, embedder):
     policy_dir, index_dir, _ = built
     old_hash = manifest(index_dir)["content_hash"]
-    path = next(policy_dir.glob("*.md"))
+    path = policy_dir / "social_networking_policy.md"
     source = path.read_text(encoding="utf-8")
+    # A site nobody has asked about yet (not in the question bank, not a word the model knows).
     path.write_text(source.replace("Blogs (e.g., Blogger, LiveJournal, Xanga)",
-                                   "Blogs (e.g., Blogger, LiveJournal, Xanga, Substack newsletters)"), encoding="utf-8")
+                                   "Blogs (e.g., Blogger, LiveJournal, Xanga, Quillpad journals)"), encoding="utf-8")
 
     index, stages = load(policy_dir, index_dir, embedder)
     assert stages.built
     assert manifest(index_dir)["content_hash"] != old_hash
-    answer = index.ask("does writing a Substack newsletter count?")
-    assert "Substack" in answer.ranked[0].clause.text
+    answer = index.ask("does keeping a Quillpad journal count?")
+    assert answer.answered and "Quillpad" in answer.ranked[0].clause.text
 
 
 @pytest.mark.parametrize("damage", ["corrupt views.faiss", "delete manifest", "truncate clauses"])
