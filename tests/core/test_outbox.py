@@ -160,3 +160,101 @@ def test_admin_alert_without_admins_is_logged_once(db, directory, clock, caplog)
             assert assistant.identify(platform="teams", user_id="stranger") is None
     assert sum("admin alert" in r.message for r in caplog.records) == 1
     assert deliver(assistant).handled == 0
+
+
+# -- delivery guarantees (red-team findings A and B) ------------------------------------------
+
+async def _until(predicate, what: str, rounds: int = 500):
+    """Let the dispatcher run until `predicate()` holds (no wall-clock bound that could flake)."""
+    for _ in range(rounds):
+        if predicate():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"never happened: {what}")
+
+
+async def test_a_slow_delivery_to_one_person_does_not_hold_up_anyone_else(assistant, people, slack):
+    stuck = slack.hold(people.head.email)
+    await asyncio.to_thread(assistant.submit_report, reporter=people.amy, report=REPORT)  # to the head teacher
+    await asyncio.to_thread(assistant.escalate, asker=people.ben, question="Can I friend a parent?")  # to Tom
+    run = asyncio.create_task(assistant.dispatcher().run_once())
+    try:
+        await _until(lambda: slack.to(people.tom.email), "Tom's query while the head teacher's DM is stuck")
+        assert not slack.to(people.head.email)
+    finally:
+        stuck.set()
+    summary = await run
+    assert summary.delivered == 2 and len(slack.to(people.head.email, K.REPORT_NEW)) == 1
+
+
+async def test_one_person_gets_their_notifications_one_at_a_time_in_order(assistant, people, slack):
+    stuck = slack.hold(people.head.email)
+    refs = [(await asyncio.to_thread(assistant.submit_report, reporter=who, report=REPORT)).ref
+            for who in (people.amy, people.ben, people.dan)]
+    run = asyncio.create_task(assistant.dispatcher().run_once())
+    try:
+        await _until(lambda: slack.sends == 1, "the first delivery to start")
+        await asyncio.sleep(0.05)  # room for a wrong second delivery to start
+        assert slack.sends == 1  # the other two wait their turn
+    finally:
+        stuck.set()
+    await run
+    assert [n.subject.ref for n in slack.to(people.head.email)] == refs
+
+
+def test_a_rate_limited_dm_is_rescheduled_after_retry_after_and_never_given_up(assistant, people, slack, clock, db):
+    assistant.submit_report(reporter=people.amy, report=REPORT)
+    assistant.escalate(asker=people.ben, question="Can I friend a parent?")
+    slack.rate_limit_next(12, retry_after=45, email=people.head.email)  # more 429s than outbox_max_attempts
+    summary = deliver(assistant)
+    assert summary.retried == 1 and summary.delivered == 1  # Tom's went out in the same round
+    assert len(slack.to(people.tom.email)) == 1 and not slack.to(people.head.email)
+    clock.advance(seconds=44)
+    assert deliver(assistant).handled == 0  # not before Retry-After
+    for _ in range(11):
+        clock.advance(seconds=45)
+        assert deliver(assistant).retried == 1
+    clock.advance(seconds=45)
+    assert deliver(assistant).delivered == 1
+    assert len(slack.to(people.head.email, K.REPORT_NEW)) == 1
+    assert outbox_rows(db)[0].status == "delivered"
+
+
+def test_an_attempt_that_may_have_arrived_is_looked_up_not_sent_again(assistant, people, slack, clock, db):
+    assistant.submit_report(reporter=people.amy, report=REPORT)
+    slack.fail_next(after_delivering=True)  # Slack took it, but the answer was lost (a timeout)
+    assert deliver(assistant).retried == 1
+    clock.advance(seconds=30)
+    assert deliver(assistant).delivered == 1
+    assert len(slack.to(people.head.email, K.REPORT_NEW)) == 1 and slack.sends == 1
+    [row] = outbox_rows(db)
+    assert row.status == "delivered" and row.platform == "slack"
+
+
+def test_an_attempt_that_did_not_arrive_is_sent_again(assistant, people, slack, clock):
+    assistant.submit_report(reporter=people.amy, report=REPORT)
+    slack.fail_next()  # failed before it reached anybody, as far as Slack's history shows
+    deliver(assistant)
+    clock.advance(seconds=30)
+    assert deliver(assistant).delivered == 1
+    assert len(slack.to(people.head.email, K.REPORT_NEW)) == 1 and slack.sends == 2
+
+
+async def test_a_delivery_longer_than_the_lease_is_not_taken_over(db, directory, people):
+    """Real time, a 0.3 s lease: the first dispatcher keeps renewing it while Slack is slow."""
+    slack = RecordingNotifier(platform="slack")
+    assistant = Assistant(db=db, directory=StaticDirectory(directory), notifiers=NotifierRegistry([slack]),
+                          config=CoreConfig(outbox_lease_seconds=0.3))
+    await asyncio.to_thread(assistant.submit_report, reporter=people.amy, report=REPORT)
+    slow = slack.hold(people.head.email)
+    first = asyncio.create_task(assistant.dispatcher(worker_id="first").run_once())
+    try:
+        await _until(lambda: slack.sends == 1, "the first delivery to start")
+        await asyncio.sleep(1.0)  # more than three leases
+        second = asyncio.create_task(assistant.dispatcher(worker_id="second").run_once())
+        await asyncio.sleep(0.2)  # time for the second to claim it, if it could
+    finally:
+        slow.set()
+    await asyncio.gather(first, second)
+    assert len(slack.to(people.head.email)) == 1 and slack.sends == 1
+
