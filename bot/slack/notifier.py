@@ -53,9 +53,13 @@ class SlackNotifier:
         self._delivered: OrderedDict[str, None] = OrderedDict()
         self._remember = remember
 
+    @property
+    def configured(self) -> bool:
+        return bool(self.client.token)
+
     def can_reach(self, person: Person) -> bool:
-        # Without a Slack id we can still find them by e-mail, unless Teams is where they are.
-        return bool(person.slack_user_id or self.ids.user_of(person.email) or not person.teams_user_id)
+        # Without a Slack id, users.lookupByEmail can still find anyone whose e-mail Slack knows.
+        return bool(person.slack_user_id or person.email)
 
     async def deliver(self, notification: Notification, person: Person) -> None:
         if notification.id in self._delivered:

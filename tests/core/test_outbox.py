@@ -162,7 +162,7 @@ def test_admin_alert_without_admins_is_logged_once(db, directory, clock, caplog)
     assert deliver(assistant).handled == 0
 
 
-# -- delivery guarantees (red-team findings A and B) ------------------------------------------
+# -- delivery guarantees (red-team findings A, B, C) ------------------------------------------
 
 async def _until(predicate, what: str, rounds: int = 500):
     """Let the dispatcher run until `predicate()` holds (no wall-clock bound that could flake)."""
@@ -258,3 +258,23 @@ async def test_a_delivery_longer_than_the_lease_is_not_taken_over(db, directory,
     await asyncio.gather(first, second)
     assert len(slack.to(people.head.email)) == 1 and slack.sends == 1
 
+
+def test_a_notifier_that_is_not_configured_is_never_chosen(assistant, people, db):
+    # A Slack-only deployment: Teams is registered but has no credentials; the chair has
+    # only a Teams id, but Slack can find her by e-mail.
+    slack = RecordingNotifier(platform="slack", reaches_by_email=True)
+    teams = RecordingNotifier(platform="teams", configured=False)
+    assistant.notifiers = NotifierRegistry([slack, teams])
+    assistant.identify(platform="teams", user_id=people.chair.teams_user_id)  # even where she was last seen
+    assistant.escalate(asker=people.head, question="For the chair?")
+    assert deliver(assistant).delivered == 1
+    assert len(slack.to(people.chair.email, K.ESCALATION_NEW)) == 1 and not teams.delivered
+    assert outbox_rows(db)[-1].platform == "slack"
+
+
+def test_the_log_is_no_stand_in_once_a_chat_platform_is_configured(assistant, people, db, tmp_path):
+    log_path = tmp_path / "notify.jsonl"
+    assistant.notifiers = NotifierRegistry([RecordingNotifier(platform="slack")], fallback=LogNotifier(log_path))
+    assistant.escalate(asker=people.head, question="For the chair?")  # no Slack id, no e-mail lookup
+    assert deliver(assistant).failed == 1
+    assert not log_path.exists() and "no notifier" in outbox_rows(db)[0].last_error

@@ -15,13 +15,17 @@ from bot.core.notifications.types import Notification, NotificationKind
 @dataclass(eq=False)
 class RecordingNotifier:
     platform: str = "slack"
+    configured: bool = True
+    # Like Slack's users.lookupByEmail: anyone with an e-mail can be tried, not only those with an id.
+    reaches_by_email: bool = False
     delivered: list[tuple[Notification, Person]] = field(default_factory=list)
     sends: int = 0  # calls to deliver, successful or not
     _failures: list[tuple[Exception, bool, str | None]] = field(default_factory=list)
     _gates: dict[str, asyncio.Event] = field(default_factory=dict)
 
     def can_reach(self, person: Person) -> bool:
-        return self.platform == "cli" or bool(person.platform_id(self.platform))
+        return self.platform == "cli" or bool(person.platform_id(self.platform)) or (
+            self.reaches_by_email and bool(person.email))
 
     def fail_next(self, times: int = 1, *, permanent: bool = False, after_delivering: bool = False,
                   email: str | None = None) -> None:
