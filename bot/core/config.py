@@ -26,6 +26,9 @@ class CoreConfig:
     # Deliveries under way at once per dispatcher (always one at a time per recipient), so a
     # slow or rate-limited DM never holds up other people's.
     outbox_concurrency: int = 4
+    # A failed notification keeps its text this long for an administrator to inspect or retry;
+    # then it is scrubbed like a delivered one (delivered ones lose their text at once).
+    outbox_keep_failed_days: float = 30.0
     # Cosine similarity between a new question and a guidance question for the guidance to be shown.
     guidance_min_similarity: float = 0.55
     guidance_max_shown: int = 2

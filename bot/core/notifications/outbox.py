@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Collection
 
-from sqlalchemy import exists, or_, select, update
+from sqlalchemy import exists, null, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
@@ -132,10 +132,11 @@ def mark_sending(*, ctx: Context, message_id: int, worker_id: str, platform: str
 
 
 def mark_delivered(*, ctx: Context, message_id: int, now: datetime, platform: str) -> None:
+    """Delivered: the text is dropped at once; what dedupe, audit and troubleshooting need stays."""
     with ctx.db.transaction() as session:
         session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id).values(
             status=DELIVERED, delivered_at=now, platform=platform, claimed_by=None, claimed_until=None,
-            last_error=None, sending_platform=None, sending_since=None))
+            last_error=None, sending_platform=None, sending_since=None, payload=null(), scrubbed_at=now))
 
 
 def mark_retry(*, ctx: Context, message_id: int, worker_id: str, at: datetime, error: str,
@@ -152,6 +153,7 @@ def mark_retry(*, ctx: Context, message_id: int, worker_id: str, at: datetime, e
 
 
 def mark_failed(*, ctx: Context, message_id: int, worker_id: str, error: str, now: datetime) -> None:
+    """Given up. The text is kept for `outbox_keep_failed_days` (see `retention`)."""
     with ctx.db.transaction() as session:
         session.execute(update(OutboxMessage).where(_held(message_id, worker_id)).values(
             status=FAILED, failed_at=now, claimed_by=None, claimed_until=None, sending_platform=None,
