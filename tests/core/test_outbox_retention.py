@@ -77,7 +77,7 @@ def test_the_migration_scrubs_rows_delivered_before_it(database_url_and_args, di
         with db.engine.connect() as connection:  # back to the schema before this change
             config = alembic_config()
             config.attributes["connection"] = connection
-            command.downgrade(config, "0002")
+            command.downgrade(config, "0003")
             connection.commit()
         old = Assistant(db=db, directory=StaticDirectory(directory), clock=clock)
         with db.transaction() as session:  # a delivered row as the old code left it

@@ -19,7 +19,7 @@ class RecordingNotifier:
     # Like Slack's users.lookupByEmail: anyone with an e-mail can be tried, not only those with an id.
     reaches_by_email: bool = False
     delivered: list[tuple[Notification, Person]] = field(default_factory=list)
-    sends: int = 0  # calls to deliver, successful or not
+    sent_to: list[str] = field(default_factory=list)  # e-mail of every call to deliver, successful or not
     _failures: list[tuple[Exception, bool, str | None]] = field(default_factory=list)
     _gates: dict[str, asyncio.Event] = field(default_factory=dict)
 
@@ -42,7 +42,7 @@ class RecordingNotifier:
         return self._gates.setdefault(email, asyncio.Event())
 
     async def deliver(self, notification: Notification, person: Person) -> None:
-        self.sends += 1
+        self.sent_to.append(person.email)
         gate = self._gates.get(person.email)
         if gate is not None:
             await gate.wait()
@@ -56,6 +56,10 @@ class RecordingNotifier:
 
     async def find_delivered(self, notification: Notification, person: Person, *, since: datetime) -> bool:
         return any(n.id == notification.id and p.email == person.email for n, p in self.delivered)
+
+    @property
+    def sends(self) -> int:
+        return len(self.sent_to)
 
     def to(self, email: str, kind: NotificationKind | None = None) -> list[Notification]:
         return [n for n, p in self.delivered if p.email == email and (kind is None or n.kind is kind)]
