@@ -16,12 +16,19 @@ class CoreConfig:
     report_ack_hours: float = 4.0
     # Told about unknown users and directory problems; empty means "log only".
     admin_emails: tuple[str, ...] = ()
+    # Failed attempts before a notification is given up (HTTP 429s are not counted).
     outbox_max_attempts: int = 8
     outbox_backoff_seconds: float = 30.0
     outbox_backoff_max_seconds: float = 3600.0
-    # A dispatcher that dies mid-delivery holds its rows this long before another takes them.
-    outbox_lease_seconds: float = 120.0
-    outbox_batch_size: int = 20
+    # Each message is leased on its own; a live dispatcher renews the lease every third of it,
+    # so this is only how long a message waits after its dispatcher died mid-delivery.
+    outbox_lease_seconds: float = 30.0
+    # Deliveries under way at once per dispatcher (always one at a time per recipient), so a
+    # slow or rate-limited DM never holds up other people's.
+    outbox_concurrency: int = 4
+    # A failed notification keeps its text this long for an administrator to inspect or retry;
+    # then it is scrubbed like a delivered one (delivered ones lose their text at once).
+    outbox_keep_failed_days: float = 30.0
     # Cosine similarity between a new question and a guidance question for the guidance to be shown.
     guidance_min_similarity: float = 0.55
     guidance_max_shown: int = 2

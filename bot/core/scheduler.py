@@ -13,6 +13,7 @@ from bot.core.asking import offers
 from bot.core.context import Context
 from bot.core.errors import StorageUnavailable
 from bot.core.escalations import jobs as escalation_jobs
+from bot.core.notifications import retention
 from bot.core.reports import jobs as report_jobs
 
 if TYPE_CHECKING:
@@ -28,6 +29,7 @@ class JobsSummary:
     escalations_closed: int = 0
     report_reminders: int = 0
     reports_reassigned: int = 0
+    outbox_scrubbed: int = 0
 
 
 def run_due_jobs(*, ctx: Context, now: datetime) -> JobsSummary:
@@ -35,9 +37,10 @@ def run_due_jobs(*, ctx: Context, now: datetime) -> JobsSummary:
     reports = report_jobs.run_due(ctx=ctx, now=now)
     events.prune(ctx=ctx, now=now)
     offers.purge_expired(ctx=ctx, now=now)
+    scrubbed = retention.scrub_outbox(ctx=ctx, now=now)
     return JobsSummary(escalation_reminders=escalations.reminders, escalations_overdue=escalations.overdue,
                        escalations_closed=escalations.closed, report_reminders=reports.reminders,
-                       reports_reassigned=reports.reassigned)
+                       reports_reassigned=reports.reassigned, outbox_scrubbed=scrubbed)
 
 
 class BackgroundTasks:

@@ -1,6 +1,8 @@
 """The Slack Web API client: Slack's own URL or `SLACK_API_URL`, with rate-limit handling."""
 from __future__ import annotations
 
+import copy
+
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -30,3 +32,13 @@ def build_client(settings: Settings, *, rate_limit_retries: int = 3, timeout: in
             AsyncServerErrorRetryHandler(max_retry_count=1),
         ],
     )
+
+
+def without_retries(client: AsyncWebClient) -> AsyncWebClient:
+    """The same client with no automatic retries, for outbox deliveries. The outbox retries by
+    itself and knows that a post may already have arrived; a retry inside the client would
+    re-post after a timeout or 5xx without checking, and would sleep out a 429's Retry-After
+    while the delivery holds its outbox lease."""
+    bare = copy.copy(client)
+    bare.retry_handlers = []
+    return bare

@@ -1,5 +1,10 @@
 """`TeamsNotifier`: the core's Notifier for Teams. The outbox dispatcher calls it for every
-notification whose recipient is best reached on Teams (escalations, reports, reminders)."""
+notification whose recipient is best reached on Teams (escalations, reports, reminders).
+
+It only offers itself when it can deliver: with an Azure Bot app id, or, in local/emulator
+mode (no `MicrosoftAppId`), once a local Bot Connector has talked to the bot. A Slack-only
+deployment that still mounts the Teams endpoint therefore never routes anyone to Teams.
+"""
 from __future__ import annotations
 
 from collections import OrderedDict
@@ -27,6 +32,16 @@ class TeamsNotifier:
     def __init__(self, sender: ProactiveSender):
         self.sender = sender
         self._delivered: OrderedDict[str, None] = OrderedDict()  # notification ids, for redeliveries
+
+    @property
+    def configured(self) -> bool:
+        if not isinstance(self.sender, ProactiveSender):
+            return True  # another sender (a test double) knows where it delivers
+        if self.sender.app_id:
+            return True
+        # Emulator mode: without an app id only a connector this machine has seen can be used.
+        _, service_url = self.sender.store.service_for(self.sender.tenant_id)
+        return service_url is not None
 
     def can_reach(self, person: Person) -> bool:
         return bool(person.teams_user_id)

@@ -2,6 +2,11 @@
 
 Runs in a background thread with its own event loop, so tests stay synchronous. Point the
 server at it with `SLACK_API_URL=fake.api_url`. Also serves `response_url`s (`fake.response_url()`).
+
+On command it fails calls (`fail`, e.g. HTTP 429 with Retry-After) or accepts a call and then
+holds its response (`delay`), as when Slack posted a message but the answer never arrived.
+Messages keep their metadata and `ts` is wall-clock time, so `conversations.history` with
+`oldest`/`latest`/`include_all_metadata` answers as Slack does.
 """
 from __future__ import annotations
 
@@ -49,6 +54,18 @@ class Failure:
 
 
 @dataclass
+class Delay:
+    methods: set[str] | None
+    seconds: float
+    remaining: int | None
+    where: Callable[[dict], bool] | None = None
+
+
+def _truthy(value: Any) -> bool:
+    return value is True or str(value).lower() in {"1", "true"}
+
+
+@dataclass
 class FakeSlack:
     users: dict[str, str] = field(default_factory=dict)  # slack user id -> e-mail (for users.info / lookupByEmail)
     calls: list[Call] = field(default_factory=list)
@@ -57,8 +74,10 @@ class FakeSlack:
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
         self._failures: list[Failure] = []
+        self._delays: list[Delay] = []
         self._messages: dict[tuple[str, str], dict] = {}
         self._ts = itertools.count(1)
+        self._last_ts = 0.0
         self._loop: asyncio.AbstractEventLoop | None = None
         self._runner: web.AppRunner | None = None
         self._thread: threading.Thread | None = None
@@ -82,9 +101,23 @@ class FakeSlack:
         with self._lock:
             self._failures.append(Failure(set(methods) or None, status, times, retry_after, where))
 
+    def delay(self, *methods: str, seconds: float, times: int | None = None,
+              where: Callable[[dict], bool] | None = None) -> None:
+        """Do what `methods` ask (a message is posted), then hold the answer for `seconds`."""
+        with self._lock:
+            self._delays.append(Delay(set(methods) or None, seconds, times, where))
+
     def heal(self) -> None:
+        """Stop failing and delaying; answers being held are sent now."""
         with self._lock:
             self._failures.clear()
+            self._delays.clear()
+        if self._loop is not None and self._loop.is_running():
+            self._loop.call_soon_threadsafe(self._release_held)
+
+    def _release_held(self) -> None:
+        self._released.set()
+        self._released = asyncio.Event()
 
     def find(self, method: str | None = None, where: Callable[[Call], bool] | None = None, *, ok_only: bool = True) -> list[Call]:
         with self._lock:
@@ -156,6 +189,7 @@ class FakeSlack:
         return self
 
     async def _start(self) -> None:
+        self._released = asyncio.Event()
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/respond/{key}", self._respond)
@@ -171,6 +205,7 @@ class FakeSlack:
             return
 
         async def close() -> None:
+            self._release_held()  # held answers would keep the server from shutting down
             for ws in list(self._sockets):
                 await ws.close()
             await self._runner.cleanup()
@@ -197,14 +232,17 @@ class FakeSlack:
         return params
 
     def _failure_for(self, method: str, params: dict) -> Failure | None:
+        return self._take(self._failures, method, params)
+
+    def _take(self, rules: list, method: str, params: dict):
         with self._lock:
-            for failure in self._failures:
-                if (failure.methods is None or method in failure.methods) and (failure.where is None or failure.where(params)):
-                    if failure.remaining is not None:
-                        failure.remaining -= 1
-                        if failure.remaining <= 0:
-                            self._failures.remove(failure)
-                    return failure
+            for rule in rules:
+                if (rule.methods is None or method in rule.methods) and (rule.where is None or rule.where(params)):
+                    if rule.remaining is not None:
+                        rule.remaining -= 1
+                        if rule.remaining <= 0:
+                            rules.remove(rule)
+                    return rule
         return None
 
     def _record(self, method: str, params: dict, status: int = 200, response: dict | None = None) -> None:
@@ -228,10 +266,43 @@ class FakeSlack:
             return web.json_response({"ok": False, "error": error}, status=failure.status, headers=headers)
         answer = self._answer(method, params)
         self._record(method, params, response=answer)
+        delay = self._take(self._delays, method, params)
+        if delay is not None:
+            try:
+                await asyncio.wait_for(self._released.wait(), delay.seconds)
+            except asyncio.TimeoutError:
+                pass
         return web.json_response(answer)
 
+    def _next_ts(self) -> str:
+        """Wall-clock seconds like Slack's, strictly increasing."""
+        with self._lock:
+            self._last_ts = max(time.time(), self._last_ts + 0.000001)
+            return f"{self._last_ts:.6f}"
+
+    def _history(self, p: dict) -> dict:
+        channel = p.get("channel")
+        if p.get("oldest") is None and not _truthy(p.get("include_all_metadata")):
+            # A single message by its ts (how the listeners read back a card).
+            with self._lock:
+                message = self._messages.get((channel, p.get("latest")))
+            return {"ok": True, "messages": [message] if message else [], "has_more": False}
+        oldest, latest = float(p.get("oldest") or 0), float(p.get("latest") or "inf")
+        inclusive = _truthy(p.get("inclusive"))
+        with self._lock:
+            found = [dict(m) for (c, ts), m in self._messages.items() if c == channel and (
+                oldest <= float(ts) <= latest if inclusive else oldest < float(ts) < latest)]
+        found.sort(key=lambda m: float(m["ts"]), reverse=True)
+        if not _truthy(p.get("include_all_metadata")):
+            for message in found:
+                message.pop("metadata", None)
+        start, limit = int(p.get("cursor") or 0), int(p.get("limit") or 100)
+        page, more = found[start:start + limit], len(found) > start + limit
+        return {"ok": True, "messages": page, "has_more": more,
+                "response_metadata": {"next_cursor": str(start + limit) if more else ""}}
+
     def _answer(self, method: str, p: dict) -> dict:
-        ts = f"{1_700_000_000 + next(self._ts)}.000100"
+        ts = self._next_ts()
         if method == "auth.test":
             return {"ok": True, "url": "https://hardmoor.slack.example/", "team": "Hardmoor", "user": "policybot",
                     "team_id": TEAM_ID, "user_id": BOT_USER_ID, "bot_id": BOT_ID, "is_enterprise_install": False}
@@ -242,6 +313,8 @@ class FakeSlack:
         if method == "chat.postMessage":
             message = {"type": "message", "ts": ts, "text": p.get("text"), "blocks": p.get("blocks") or [],
                        "bot_id": BOT_ID, "user": BOT_USER_ID}
+            if p.get("metadata"):
+                message["metadata"] = p["metadata"]
             with self._lock:
                 self._messages[(p.get("channel"), ts)] = message
             return {"ok": True, "channel": p.get("channel"), "ts": ts, "message": message}
@@ -254,9 +327,7 @@ class FakeSlack:
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": ts}
         if method == "conversations.history":
-            with self._lock:
-                message = self._messages.get((p.get("channel"), p.get("latest")))
-            return {"ok": True, "messages": [message] if message else [], "has_more": False}
+            return self._history(p)
         if method in ("views.open", "views.publish", "views.update", "views.push"):
             return {"ok": True, "view": {"id": f"V{next(self._ts):08d}", **(p.get("view") or {})}}
         if method == "users.info":

@@ -5,7 +5,11 @@ What is here (no platform-specific code):
 - `tests.support.server.ServerProcess`: starts `python -m bot.cli serve` as a subprocess on
   127.0.0.1 with a free port, waits for `GET /healthz` 200, can `kill()` it (SIGKILL by
   default, for crash tests), `restart()` it on the same port and database, and keeps its log.
+  `ServerProcess(..., core_config={"outbox_lease_seconds": 4})` overrides CoreConfig fields
+  (through `tests.support.core_config_cli`) to scale a reproduction down to seconds.
 - `tests.support.server.free_port()`: a free TCP port on 127.0.0.1.
+- `tests.support.postgres.scratch_database()`: a new, empty database on the local PostgreSQL
+  (`POLICYBOT_TEST_PG`), dropped afterwards, for several servers (replicas) sharing one.
 - `tests.support.index.prebuilt_index_dir(path)`: builds the policy clause index once into
   `path` (in a subprocess), so each server starts in seconds instead of building it.
 - `tests.support.directory`: a sample staff directory (`SAMPLE_DIRECTORY_CSV`, `PEOPLE`) with

@@ -12,6 +12,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from tests.support.core_config_cli import CORE_CONFIG_ENV
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -25,10 +27,16 @@ class ServerProcess:
     """`python -m bot.cli serve --host 127.0.0.1 --port N` with the given environment.
 
     The log (stdout and stderr) goes to `log_path`; `log()` returns it for assertion messages.
+    `core_config` overrides CoreConfig fields (e.g. a short outbox lease), so a reproduction
+    can run in seconds; the server is then started through `tests.support.core_config_cli`.
     """
 
-    def __init__(self, env: dict[str, str], *, log_path: Path, args: tuple[str, ...] = (), port: int | None = None):
-        self.env = env
+    def __init__(self, env: dict[str, str], *, log_path: Path, args: tuple[str, ...] = (), port: int | None = None,
+                 core_config: dict | None = None):
+        self.env = dict(env)
+        if core_config:
+            self.env[CORE_CONFIG_ENV] = json.dumps(core_config)
+        self.module = "tests.support.core_config_cli" if core_config else "bot.cli"
         self.args = tuple(args)
         self.port = port or free_port()
         self.log_path = Path(log_path)
@@ -42,7 +50,7 @@ class ServerProcess:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", str(self.port), *self.args],
+            [sys.executable, "-m", self.module, "serve", "--host", "127.0.0.1", "--port", str(self.port), *self.args],
             cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )
         log.close()

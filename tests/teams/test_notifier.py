@@ -81,3 +81,14 @@ async def test_network_failure_and_unknown_tenant_are_transient(connector):
     store.note_service(TENANT, "http://127.0.0.1:9/", BOT_ID)  # nothing listens there
     with pytest.raises(TransientDeliveryError):
         await unknown.deliver(note(), TOM_PERSON)
+
+
+def test_without_an_app_id_teams_is_offered_only_once_a_local_connector_is_known(connector):
+    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(BotFrameworkConfig()))
+    store = MemoryReferenceStore()
+    emulator = TeamsNotifier(ProactiveSender(adapter=adapter, app_id=None, store=store))
+    assert not emulator.configured  # e.g. a Slack-only deployment: nobody is routed to Teams
+    store.note_service(TENANT, connector.url, BOT_ID)  # the emulator talked to the bot
+    assert emulator.configured
+    azure = TeamsNotifier(ProactiveSender(adapter=adapter, app_id="app-id", store=MemoryReferenceStore()))
+    assert azure.configured

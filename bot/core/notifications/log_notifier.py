@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+from datetime import datetime
 from pathlib import Path
 
 from bot.core.directory.model import Person
@@ -34,6 +35,11 @@ class LogNotifier:
 
     def can_reach(self, person: Person) -> bool:
         return True
+
+    async def find_delivered(self, notification: Notification, person: Person, *, since: datetime) -> bool:
+        """Whether an earlier attempt wrote it (the file is this notifier's "chat history")."""
+        with self._lock:
+            return notification.id in self._seen
 
     async def deliver(self, notification: Notification, person: Person) -> None:
         with self._lock:

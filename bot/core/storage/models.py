@@ -157,7 +157,12 @@ class AuditEntry(Base):
 
 
 class OutboxMessage(Base):
-    """A notification waiting to be delivered; written in the same transaction as its cause."""
+    """A notification waiting to be delivered; written in the same transaction as its cause.
+
+    `payload` (the message itself: report text, names) is dropped once the row is delivered,
+    and once a failed row is older than `CoreConfig.outbox_keep_failed_days` (`scrubbed_at`);
+    the rest stays for de-duplication, audit and troubleshooting.
+    """
 
     __tablename__ = "outbox"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -165,14 +170,20 @@ class OutboxMessage(Base):
     dedupe_key: Mapped[str] = mapped_column(String(200))
     recipient_email: Mapped[str] = mapped_column(String(320))
     kind: Mapped[str] = mapped_column(String(40))
-    payload: Mapped[dict] = mapped_column(JSON)
+    payload: Mapped[dict | None] = mapped_column(JSON(none_as_null=True), nullable=True)
     status: Mapped[str] = mapped_column(String(20), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
     claimed_by: Mapped[str | None] = mapped_column(String(100))
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set just before an attempt is handed to a platform, cleared once it is known not to have
+    # arrived: while set, the next attempt first asks that platform whether it did.
+    sending_platform: Mapped[str | None] = mapped_column(String(20))
+    sending_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    scrubbed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     platform: Mapped[str | None] = mapped_column(String(20))
     last_error: Mapped[str | None] = mapped_column(Text)
     __table_args__ = (
