@@ -1,7 +1,6 @@
 """`policybot serve`: the chat server (Slack, Teams) with /healthz and the background jobs."""
 from __future__ import annotations
 
-import dataclasses
 import logging
 import os
 
@@ -38,7 +37,7 @@ def _serve(args) -> int:
         changes["port"] = args.port
     if args.socket_mode:
         changes["slack_socket_mode"] = True
-    settings = dataclasses.replace(settings, **changes)
+    settings = settings.model_copy(update=changes)
     if settings.slack_socket_mode and not (settings.slack_app_token and settings.slack_bot_token):
         logging.error("--socket-mode needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN; run `policybot doctor`")
         return 1

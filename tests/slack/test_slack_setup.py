@@ -33,14 +33,13 @@ def test_manifest_declares_every_command_shortcut_event_and_scope():
 
 def test_env_example_lists_every_setting():
     """Every variable bot/settings.py reads is documented in .env.example."""
-    import re
+    from bot.settings import Settings
 
     text = (ROOT / ".env.example").read_text(encoding="utf-8")
-    source = (ROOT / "bot" / "settings.py").read_text(encoding="utf-8")
-    names = set(re.findall(r'(?:get|number)\("([A-Za-z_]+)"', source))
+    names = {field.alias for field in Settings.model_fields.values()}
     assert {"SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "DATABASE_URL", "MicrosoftAppId", "PORT"} <= names
     for name in sorted(names):
-        assert f"\n{name}=" in text, name
+        assert f"\n{name}=" in text or f"\n# {name}=" in text, name
 
 
 def _doctor(env: dict[str, str]) -> subprocess.CompletedProcess:
