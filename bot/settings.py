@@ -76,6 +76,9 @@ class Settings(BaseSettings):
     microsoft_app_tenant_id: str | None = Field(None, alias="MicrosoftAppTenantId")
     # None: the Teams adapter's default Bot Connector (bot/teams/proactive.py).
     teams_service_url: str | None = Field(None, alias="POLICYBOT_TEAMS_SERVICE_URL")
+    # Unauthenticated /api/messages on loopback, for the Bot Framework Emulator and tests; off unless
+    # switched on (it used to be whatever a missing MicrosoftAppId implied).
+    teams_emulator: bool = Field(False, alias="POLICYBOT_TEAMS_EMULATOR")
 
     # -- serving (`policybot serve`) ------------------------------------------------------------
     port: int = Field(3000, ge=1, le=65535, alias="PORT")

@@ -64,7 +64,7 @@ def test_secrets_are_not_in_the_repr():
 @pytest.mark.parametrize(("name", "value"), [
     ("PORT", "abc"), ("PORT", "70000"), ("POLICYBOT_REPORT_ACK_HOURS", "four"),
     ("POLICYBOT_ESCALATION_REMINDER_DAYS", "-1"), ("POLICYBOT_OUTBOX_RETRY_SECONDS", "0"),
-    ("POLICYBOT_TIMEZONE", "Europe/Lundon"), ("SLACK_SOCKET_MODE", "maybe"),
+    ("POLICYBOT_TIMEZONE", "Europe/Lundon"), ("SLACK_SOCKET_MODE", "maybe"), ("POLICYBOT_TEAMS_EMULATOR", "sure"),
     ("POLICYBOT_ADMIN_EMAILS", "head.teacher"),
 ])
 def test_a_bad_value_is_refused_naming_the_variable(name, value):

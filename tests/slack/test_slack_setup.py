@@ -42,9 +42,23 @@ def test_env_example_lists_every_setting():
         assert f"\n{name}=" in text or f"\n# {name}=" in text, name
 
 
-def _doctor(env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "bot.cli", "doctor"], cwd=ROOT, env={**env, "COLUMNS": "200"},
+def _doctor(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "bot.cli", "doctor", *args], cwd=ROOT, env={**env, "COLUMNS": "250"},
                           capture_output=True, text=True, timeout=60)
+
+
+def _rows(output: str) -> list[list[str]]:
+    """The doctor table's rows as cells (a wrapped row continues on lines with an empty first cell)."""
+    rows: list[list[str]] = []
+    for line in output.splitlines():
+        if not line.startswith("\u2502"):
+            continue
+        cells = [c.strip() for c in line.strip("\u2502").split("\u2502")]
+        if cells[0] or not rows:
+            rows.append(cells)
+        else:
+            rows[-1] = [f"{a} {b}".strip() for a, b in zip(rows[-1], cells, strict=True)]
+    return rows
 
 
 def test_doctor_says_what_is_missing(tmp_path):
@@ -52,8 +66,9 @@ def test_doctor_says_what_is_missing(tmp_path):
                      SLACK_BOT_TOKEN=BOT_TOKEN)
     result = _doctor(env)
     assert result.returncode == 1, result.stdout
-    assert "SLACK_SIGNING_SECRET not set" in result.stdout
-    assert "POLICYBOT_DIRECTORY" in result.stdout and "missing" in result.stdout
+    rows = _rows(result.stdout)
+    assert ["Slack", "error", "SLACK_SIGNING_SECRET not set"] == rows[1][:3], rows
+    assert any(r[:2] == ["POLICYBOT_DIRECTORY", "error"] for r in rows), rows
     assert not (tmp_path / "db.sqlite").exists()  # doctor changes nothing
 
 
@@ -62,4 +77,7 @@ def test_doctor_passes_when_slack_is_configured(tmp_path, policy_index_dir):
                      index_dir=policy_index_dir, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET)
     result = _doctor(env)
     assert result.returncode == 0, result.stdout
-    assert "Slack (HTTP)" in result.stdout and "Ready" in result.stdout
+    rows = _rows(result.stdout)
+    assert ["Slack", "ok", f"HTTP: POST {EVENTS_PATH}"] in [r[:3] for r in rows], rows
+    assert ["Teams", "not used"] in [r[:2] for r in rows], rows
+    assert "Ready" in result.stdout
