@@ -1,8 +1,6 @@
 """Set-up: the app manifest matches what the code listens to; `policybot doctor` says what is missing."""
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import yaml
@@ -11,6 +9,7 @@ from bot.slack.listeners.commands import POLICY_COMMAND, REPORT_COMMAND, REPORT_
 from bot.slack.server import EVENTS_PATH
 from tests.slack.slack_requests import BOT_TOKEN, SIGNING_SECRET
 from tests.support.directory import write_directory
+from tests.support.doctor import run_doctor, table_rows
 from tests.support.env import server_env, sqlite_url
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,31 +41,12 @@ def test_env_example_lists_every_setting():
         assert f"\n{name}=" in text or f"\n# {name}=" in text, name
 
 
-def _doctor(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "bot.cli", "doctor", *args], cwd=ROOT, env={**env, "COLUMNS": "250"},
-                          capture_output=True, text=True, timeout=60)
-
-
-def _rows(output: str) -> list[list[str]]:
-    """The doctor table's rows as cells (a wrapped row continues on lines with an empty first cell)."""
-    rows: list[list[str]] = []
-    for line in output.splitlines():
-        if not line.startswith("\u2502"):
-            continue
-        cells = [c.strip() for c in line.strip("\u2502").split("\u2502")]
-        if cells[0] or not rows:
-            rows.append(cells)
-        else:
-            rows[-1] = [f"{a} {b}".strip() for a, b in zip(rows[-1], cells, strict=True)]
-    return rows
-
-
 def test_doctor_says_what_is_missing(tmp_path):
     env = server_env(database_url=sqlite_url(tmp_path / "db.sqlite"), directory=None, index_dir=tmp_path / "index",
                      SLACK_BOT_TOKEN=BOT_TOKEN)
-    result = _doctor(env)
+    result = run_doctor(env)
     assert result.returncode == 1, result.stdout
-    rows = _rows(result.stdout)
+    rows = table_rows(result.stdout)
     assert ["Slack", "error", "SLACK_SIGNING_SECRET not set"] == rows[1][:3], rows
     assert any(r[:2] == ["POLICYBOT_DIRECTORY", "error"] for r in rows), rows
     assert not (tmp_path / "db.sqlite").exists()  # doctor changes nothing
@@ -75,9 +55,9 @@ def test_doctor_says_what_is_missing(tmp_path):
 def test_doctor_passes_when_slack_is_configured(tmp_path, policy_index_dir):
     env = server_env(database_url=sqlite_url(tmp_path / "db.sqlite"), directory=write_directory(tmp_path / "d.csv"),
                      index_dir=policy_index_dir, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET)
-    result = _doctor(env)
+    result = run_doctor(env)
     assert result.returncode == 0, result.stdout
-    rows = _rows(result.stdout)
+    rows = table_rows(result.stdout)
     assert ["Slack", "ok", f"HTTP: POST {EVENTS_PATH}"] in [r[:3] for r in rows], rows
     assert ["Teams", "not used"] in [r[:2] for r in rows], rows
     assert "Ready" in result.stdout

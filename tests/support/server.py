@@ -24,12 +24,15 @@ def free_port() -> int:
 class ServerProcess:
     """`python -m bot.cli serve --host 127.0.0.1 --port N` with the given environment.
 
+    `host=None` passes no --host (the server chooses); it is still reached at 127.0.0.1.
     The log (stdout and stderr) goes to `log_path`; `log()` returns it for assertion messages.
     """
 
-    def __init__(self, env: dict[str, str], *, log_path: Path, args: tuple[str, ...] = (), port: int | None = None):
+    def __init__(self, env: dict[str, str], *, log_path: Path, args: tuple[str, ...] = (), port: int | None = None,
+                 host: str | None = "127.0.0.1"):
         self.env = env
         self.args = tuple(args)
+        self.host = host
         self.port = port or free_port()
         self.log_path = Path(log_path)
         self.process: subprocess.Popen | None = None
@@ -42,7 +45,8 @@ class ServerProcess:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", str(self.port), *self.args],
+            [sys.executable, "-m", "bot.cli", "serve", *(("--host", self.host) if self.host else ()),
+             "--port", str(self.port), *self.args],
             cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )
         log.close()
