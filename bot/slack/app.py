@@ -115,9 +115,28 @@ class SlackAdapter:
             log.exception("could not tell the user: %s", text[:100])
 
 
+class _WithoutRequestBodies(logging.Filter):
+    """Drops Bolt's "Invalid request signature detected (... body: ...)" lines: they carry the
+    refused request's whole body (staff questions, report text)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Invalid request signature")
+
+
+def _keep_refused_bodies_out_of_the_log() -> None:
+    # Bolt logs that line at INFO on a logger whose level it copies from the root logger when the
+    # app first dispatches, so setting a level (as `serve` once did) does not reach it; a filter on
+    # the logger holds at every level. The HTTP edge (bot/slack/edge.py) already refuses such
+    # requests before Bolt sees them; this holds wherever else a request might reach Bolt.
+    logger = logging.getLogger("slack_bolt.RequestVerification")
+    if not any(isinstance(f, _WithoutRequestBodies) for f in logger.filters):
+        logger.addFilter(_WithoutRequestBodies())
+
+
 def build_bolt_app(settings: Settings, assistant: Assistant, *, ready: asyncio.Event | None = None,
                    client: AsyncWebClient | None = None) -> tuple[AsyncApp, SlackAdapter]:
     """The Bolt app with every listener registered. Signature verification stays on."""
+    _keep_refused_bodies_out_of_the_log()
     client = client or build_client(settings)
     bolt = AsyncApp(
         client=client,

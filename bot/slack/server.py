@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
 
 from bot.core.app import Assistant
 from bot.platforms import ERROR, WARNING, PlatformConfiguration, Problem
 from bot.settings import Settings
+from bot.slack import edge
 from bot.slack.app import SlackAdapter, build_bolt_app
 
 log = logging.getLogger(__name__)
@@ -92,11 +95,18 @@ def mount(app: web.Application, *, settings: Settings, assistant: Assistant,
     app[SLACK_BOLT] = bolt
 
     if _http_ready(settings):
+        secret = settings.slack_signing_secret
+
         async def slack_events(request: web.Request) -> web.Response:
-            bolt_response = await bolt.async_dispatch(await to_bolt_request(request))
-            if bolt_response.status == 401:
-                log.warning("rejected a Slack request with a bad or stale signature from %s", request.remote)
-            return await to_aiohttp_response(bolt_response)
+            # The edge (bot/slack/edge.py) decides first: Bolt never sees, parses or logs a request
+            # that is not from Slack or that it could not read.
+            text, refusal = edge.check(await request.read(), request.headers, secret, time.time())
+            if refusal is not None:
+                log.warning("rejected a Slack request from %s (HTTP %d): %s", request.remote, refusal.status,
+                            refusal.reason)
+                return web.json_response({"error": "invalid request"}, status=refusal.status)
+            bolt_request = AsyncBoltRequest(body=text, query=request.query_string, headers=request.headers)
+            return await to_aiohttp_response(await bolt.async_dispatch(bolt_request))
 
         app.router.add_post(EVENTS_PATH, slack_events)
         log.info("Slack: Events API, commands and interactivity at POST %s", EVENTS_PATH)

@@ -8,6 +8,7 @@ no authentication, this machine only). Otherwise there is no `/api/messages` at 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -16,6 +17,7 @@ from aiohttp import web
 from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity
+from msrest.exceptions import DeserializationError
 
 from bot.core.app import Assistant
 from bot.platforms import WARNING, PlatformConfiguration, Problem, production_signs
@@ -44,6 +46,8 @@ class TeamsEndpoint:
     store: ReferenceStore
 
     async def handle(self, request: web.Request) -> web.Response:
+        # The HTTP edge: who may call (401), then what the body must be (400), before botbuilder
+        # sees anything. Nothing of the body is logged.
         auth_header = request.headers.get("Authorization")
         try:
             if self.config.auth_enabled:
@@ -57,10 +61,17 @@ class TeamsEndpoint:
         except Unauthorized as exc:
             log.warning("Teams: refused a request to %s from %s: %s", ROUTE, request.remote, exc)
             return web.Response(status=401, text="Unauthorized")
+        except Malformed as exc:
+            log.warning("Teams: refused a malformed request to %s from %s: %s", ROUTE, request.remote, exc)
+            return web.Response(status=400, text="expected a Bot Framework activity")
         invoke = await self.adapter.process_activity(result, activity, self.bot.on_turn)
         if invoke:
             return web.json_response(data=invoke.body, status=invoke.status)
         return web.Response(status=201)
+
+
+class Malformed(Exception):
+    """The body is not an activity botbuilder can process (400); `str()` says why, never what it held."""
 
 
 def configuration(settings: Settings) -> PlatformConfiguration:
@@ -99,22 +110,59 @@ def local_only(request: web.Request) -> None:
 
 def local_service_url(activity: Activity) -> None:
     """...and replies only go back to this machine (a remote serviceUrl would receive them)."""
-    host = urlsplit(activity.service_url or "").hostname
+    try:
+        host = urlsplit(activity.service_url or "").hostname
+    except ValueError:  # e.g. "http://[::1": not a URL at all
+        host = None
     if host not in _LOOPBACK:
         raise Unauthorized("emulator mode only replies to a serviceUrl on this machine")
 
 
+# Fields botbuilder reads without checking (a turn, and the error reply, dereference them):
+# the value must be a JSON object with a string "id".
+_ACCOUNTS = ("conversation", "from")
+
+
+def activity_problem(body: object) -> str | None:
+    """Why `body` (parsed JSON) is not an activity botbuilder can take a turn on, or None."""
+    if not isinstance(body, dict):
+        return "the body is not a JSON object"
+    if not isinstance(body.get("type"), str) or not body["type"]:
+        return "no activity type"
+    if not isinstance(body.get("serviceUrl"), str) or not body["serviceUrl"]:
+        return "no serviceUrl"
+    for name in _ACCOUNTS:
+        account = body.get(name)
+        if not isinstance(account, dict) or not isinstance(account.get("id"), str) or not account["id"]:
+            return f"no {name}.id"
+    entities = body.get("entities") or []
+    if not isinstance(entities, list) or not all(isinstance(e, dict) for e in entities):
+        return "entities is not a list of objects"
+    # botbuilder's mention removal indexes `mentioned` and `text` without a check.
+    for entity in entities:
+        if entity.get("type") == "mention" and not (isinstance(entity.get("mentioned"), dict)
+                                                    and isinstance(entity.get("text", ""), str)):
+            return "a mention entity without a mentioned account"
+    return None
+
+
 async def _read_activity(request: web.Request) -> Activity:
-    if "application/json" not in request.headers.get("Content-Type", ""):
+    if request.content_type != "application/json":
         raise web.HTTPUnsupportedMediaType(text="expected application/json")
+    raw = await request.read()
     try:
-        body = await request.json()
-        activity = Activity().deserialize(body) if isinstance(body, dict) else None
-    except ValueError:
-        activity = None
-    if activity is None or not activity.type:
-        raise web.HTTPBadRequest(text="expected a Bot Framework activity")
-    return activity
+        body = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise Malformed("the body is not UTF-8") from None
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than Python can parse
+        raise Malformed("the body is not valid JSON") from None
+    problem = activity_problem(body)
+    if problem:
+        raise Malformed(problem)
+    try:
+        return Activity().deserialize(body)
+    except (DeserializationError, ValueError, TypeError, AttributeError, KeyError) as exc:
+        raise Malformed(f"botbuilder cannot read it ({exc.__class__.__name__})") from None
 
 
 def build(*, settings: Settings, assistant: Assistant, store: ReferenceStore | None = None) -> TeamsEndpoint:
