@@ -3,6 +3,8 @@ emulator mode): what an attacker without the signing secret can send gets 401 or
 500 or a traceback, and a refused request's body never reaches the log, at INFO or DEBUG."""
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import time
 import urllib.error
@@ -70,9 +72,6 @@ def _post(url: str, body: bytes, content_type: str, headers: dict[str, str] | No
 
 def _slack_headers(body: bytes, *, timestamp: str | None = None, secret: str = SIGNING_SECRET) -> dict[str, str]:
     """Headers as Slack would send them, signed over the raw bytes with `secret`."""
-    import hashlib
-    import hmac
-
     timestamp = timestamp or str(int(time.time()))
     digest = hmac.new(secret.encode(), b"v0:" + timestamp.encode() + b":" + body, hashlib.sha256).hexdigest()
     return {"X-Slack-Request-Timestamp": timestamp, "X-Slack-Signature": f"v0={digest}"}
