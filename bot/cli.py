@@ -10,6 +10,7 @@ import os
 import sys
 
 from bot.commands import COMMAND_MODULES
+from bot.settings import SettingsError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -33,6 +34,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.handler(args) or 0)
+    except SettingsError as exc:  # a bad environment variable: its one-line message, not a traceback
+        print(f"policybot: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

@@ -2,45 +2,34 @@
 
 - `GET /healthz`: 200 `{"status": "ok"}` once the policy index and model are loaded, 503 before.
 - Each configured platform mounts its routes (Slack: `POST /slack/events`; Teams: `POST /api/messages`).
+  Which are configured, each adapter says itself (`configuration(settings)`); a platform that is
+  not configured has no routes at all, and a configuration error stops the server.
 - The core's background work (outbox delivery, reminders) runs for the app's lifetime.
 
-Adding a platform = one line in `PLATFORM_MOUNTS`.
+Adding a platform = importing its adapter's server module and adding it to `PLATFORMS`.
 """
 from __future__ import annotations
 
 import asyncio
-import importlib
-import importlib.util
 import logging
 import time
-from dataclasses import dataclass
-from typing import Callable
 
 from aiohttp import web
 
+import bot.slack.server
+import bot.teams.server
 from bot.core.app import Assistant
 from bot.core.scheduler import BackgroundTasks
-from bot.settings import Settings
+from bot.platforms import PlatformConfiguration
+from bot.settings import Settings, SettingsError
 
 log = logging.getLogger(__name__)
 
 # How often the outbox is polled: notifications should feel immediate in chat.
 DELIVERY_INTERVAL_SECONDS = 1.0
 
-
-@dataclass(frozen=True)
-class PlatformMount:
-    name: str
-    module: str  # exposes mount(app, *, settings, assistant) and is_configured(settings)
-    # Adapters are imported dynamically, so the server never depends on one statically and
-    # the adapters stay independent of each other (see .importlinter).
-    configured: Callable[[Settings], bool]
-
-
-PLATFORM_MOUNTS: list[PlatformMount] = [
-    PlatformMount("slack", "bot.slack.server", lambda s: importlib.import_module("bot.slack.server").is_configured(s)),
-    PlatformMount("teams", "bot.teams.server", lambda s: importlib.import_module("bot.teams.server").is_configured(s)),
-]
+# Each exposes configuration(settings) -> PlatformConfiguration and mount(app, *, settings, assistant, ready).
+PLATFORMS = (bot.slack.server, bot.teams.server)
 
 ASSISTANT = web.AppKey("assistant", Assistant)
 SETTINGS = web.AppKey("settings", Settings)
@@ -49,7 +38,22 @@ STATE = web.AppKey("server_state", dict)  # {"error": str | None, "platforms": [
 BACKGROUND = web.AppKey("background", BackgroundTasks)
 
 
+def configurations(settings: Settings) -> list[PlatformConfiguration]:
+    """What each platform adapter says about its configuration (`policybot doctor` prints these)."""
+    return [platform.configuration(settings) for platform in PLATFORMS]
+
+
+def check_configuration(settings: Settings) -> list[PlatformConfiguration]:
+    """The platforms' configurations; SettingsError, one line, if any reports an error."""
+    found = configurations(settings)
+    errors = [f"{c.platform}: {p.message} ({p.fix})" for c in found for p in c.errors]
+    if errors:
+        raise SettingsError("; ".join(errors) + " (see `policybot doctor`)")
+    return found
+
+
 def create_app(settings: Settings, *, assistant: Assistant | None = None) -> web.Application:
+    statuses = check_configuration(settings)  # before anything is built: a bad configuration changes nothing
     if assistant is None:
         from bot.composition import build_assistant
 
@@ -60,12 +64,14 @@ def create_app(settings: Settings, *, assistant: Assistant | None = None) -> web
     app[INDEX_READY] = asyncio.Event()
     app[STATE] = {"error": None, "platforms": []}
     app.router.add_get("/healthz", healthz)
-    for platform in PLATFORM_MOUNTS:
-        if importlib.util.find_spec(platform.module) is None or not platform.configured(settings):
+    for platform, status in zip(PLATFORMS, statuses, strict=True):
+        for problem in status.warnings:
+            log.warning("%s: %s (%s)", status.platform, problem.message, problem.fix)
+        if not status.configured:
             continue
-        importlib.import_module(platform.module).mount(app, settings=settings, assistant=assistant)
-        app[STATE]["platforms"].append(platform.name)
-        log.info("platform %s mounted", platform.name)
+        platform.mount(app, settings=settings, assistant=assistant, ready=app[INDEX_READY])
+        app[STATE]["platforms"].append(status.platform.lower())
+        log.info("platform %s mounted: %s", status.platform, status.mode)
     if not app[STATE]["platforms"]:
         log.warning("no chat platform configured: serving /healthz only (see `policybot doctor`)")
     app[BACKGROUND] = assistant.background(interval_seconds=DELIVERY_INTERVAL_SECONDS)

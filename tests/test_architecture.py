@@ -96,7 +96,7 @@ def test_import_contracts_hold():
                             timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     kept = re.search(r"Contracts: (\d+) kept, 0 broken", result.stdout)
-    assert kept and int(kept.group(1)) >= 4, result.stdout
+    assert kept and int(kept.group(1)) >= 6, result.stdout
 
 
 def test_only_settings_reads_the_environment():

@@ -11,8 +11,9 @@ from rich.table import Table
 
 from bot.settings import Settings
 
-OK, WARN, ERROR, SKIP = "ok", "warning", "missing", "not used"
-_STYLE = {OK: "green", WARN: "yellow", ERROR: "bold red", SKIP: "dim"}
+OK, WARN, ERROR, SKIP = "ok", "warning", "error", "not used"
+NOT_SERVED = "not served"  # a platform whose errors (the rows below it) keep the server from starting
+_STYLE = {OK: "green", WARN: "yellow", ERROR: "bold red", SKIP: "dim", NOT_SERVED: "red"}
 
 
 @dataclass(frozen=True)
@@ -25,56 +26,29 @@ class Check:
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("doctor", help="check the configuration and say what is missing",
-                                   description="Check environment variables, database, directory and policy index.")
+                                   description="Check environment variables, chat platforms, database, directory "
+                                               "and policy index, as `policybot serve` would use them.")
+    parser.add_argument("--socket-mode", action="store_true",
+                        help="check as `policybot serve --socket-mode` would run (Slack over Socket Mode)")
     parser.set_defaults(handler=_doctor)
 
 
-def _set(value) -> str:
-    return "set" if value else "not set"
-
-
 def chat_checks(s: Settings) -> list[Check]:
+    """One row per platform as its adapter reports it, one per problem, and an error if none is served."""
+    from bot.server import configurations  # loads the adapters (slack_bolt, botbuilder): only when needed
+
+    found = configurations(s)
     checks: list[Check] = []
-    http = bool(s.slack_bot_token and s.slack_signing_secret)
-    socket = bool(s.slack_bot_token and s.slack_app_token)
-    teams = bool(s.microsoft_app_id and s.microsoft_app_password)
-    any_slack = any((s.slack_bot_token, s.slack_signing_secret, s.slack_app_token))
-    if http:
-        checks.append(Check("Slack (HTTP)", OK, "SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET set; POST /slack/events"))
-    elif any_slack and not socket:
-        missing = [n for n, v in (("SLACK_BOT_TOKEN", s.slack_bot_token), ("SLACK_SIGNING_SECRET", s.slack_signing_secret)) if not v]
-        checks.append(Check("Slack (HTTP)", ERROR, f"{', '.join(missing)} not set",
-                            "Slack app > Basic Information > Signing Secret; OAuth & Permissions > Bot User OAuth Token (xoxb-)"))
-    else:
-        checks.append(Check("Slack (HTTP)", SKIP, "SLACK_BOT_TOKEN / SLACK_SIGNING_SECRET not set"))
-    if socket:
-        checks.append(Check("Slack (Socket Mode)", OK, "SLACK_BOT_TOKEN and SLACK_APP_TOKEN set: `policybot serve --socket-mode`"))
-    elif s.slack_app_token or s.slack_socket_mode:
-        missing = [n for n, v in (("SLACK_BOT_TOKEN", s.slack_bot_token), ("SLACK_APP_TOKEN", s.slack_app_token)) if not v]
-        checks.append(Check("Slack (Socket Mode)", ERROR, f"{', '.join(missing)} not set",
-                            "Slack app > Basic Information > App-Level Tokens: create one with connections:write (xapp-)"))
-    else:
-        checks.append(Check("Slack (Socket Mode)", SKIP, "SLACK_APP_TOKEN not set (only needed without a public URL)"))
-    for name, value, prefix in (("SLACK_BOT_TOKEN", s.slack_bot_token, "xoxb-"), ("SLACK_APP_TOKEN", s.slack_app_token, "xapp-")):
-        if value and not value.startswith(prefix):
-            checks.append(Check(name, WARN, f"does not start with {prefix}", f"copy the {prefix} token from the Slack app settings"))
-    if s.slack_api_url:
-        checks.append(Check("SLACK_API_URL", WARN if not s.slack_api_url.startswith("https://") else OK,
-                            f"Web API at {s.slack_api_url} (for tests; leave unset in production)"))
-    if teams:
-        tenant_ok = s.microsoft_app_type != "SingleTenant" or s.microsoft_app_tenant_id
-        checks.append(Check("Teams", OK if tenant_ok else ERROR,
-                            "MicrosoftAppId and MicrosoftAppPassword set; POST /api/messages"
-                            if tenant_ok else "MicrosoftAppType=SingleTenant but MicrosoftAppTenantId not set",
-                            "" if tenant_ok else "set MicrosoftAppTenantId to the Azure AD tenant id"))
-    elif s.microsoft_app_id or s.microsoft_app_password:
-        missing = [n for n, v in (("MicrosoftAppId", s.microsoft_app_id), ("MicrosoftAppPassword", s.microsoft_app_password)) if not v]
-        checks.append(Check("Teams", ERROR, f"{', '.join(missing)} not set", "Azure Bot > Configuration (app id and a client secret)"))
-    else:
-        checks.append(Check("Teams", SKIP, "MicrosoftAppId / MicrosoftAppPassword not set"))
-    if not (http or socket or teams):
-        checks.append(Check("Chat platform", ERROR, "no chat platform is fully configured",
-                            "set SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET (see 'Slack app set-up' in README.md), or the Teams variables"))
+    for platform in found:
+        status = NOT_SERVED if platform.errors else OK if platform.configured else SKIP
+        checks.append(Check(platform.platform, status, platform.mode))
+        for problem in platform.problems:
+            checks.append(Check(platform.platform, ERROR if problem.severity == "error" else WARN, problem.message,
+                                problem.fix))
+    if not any(platform.configured for platform in found):
+        checks.append(Check("Chat platform", ERROR, "no chat platform is configured",
+                            "set SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET (see 'Slack app set-up' in README.md), "
+                            "or MicrosoftAppId + MicrosoftAppPassword ('Microsoft Teams app set-up')"))
     return checks
 
 
@@ -161,7 +135,10 @@ def run_checks(settings: Settings) -> list[Check]:
 
 
 def _doctor(args) -> int:
-    checks = run_checks(Settings.from_env())
+    settings = Settings.from_env()
+    if args.socket_mode:
+        settings = settings.model_copy(update={"slack_socket_mode": True})
+    checks = run_checks(settings)
     table = Table(title="policybot doctor", title_justify="left")
     for column in ("Check", "Status", "Detail", "How to fix"):
         table.add_column(column, overflow="fold")
@@ -171,7 +148,8 @@ def _doctor(args) -> int:
     console.print(table)
     failed = [c for c in checks if c.status == ERROR]
     if failed:
-        console.print(f"[bold red]{len(failed)} required setting(s) missing or broken.[/] See .env.example and README.md.")
+        console.print(f"[bold red]{len(failed)} setting(s) missing or wrong: `policybot serve` would not work as "
+                      "configured.[/] See .env.example and README.md.")
         return 1
     console.print("[green]Ready to `policybot serve`.[/]")
     return 0

@@ -26,6 +26,7 @@ from bot.slack.client import build_client
 from bot.slack.identity import SlackIdentity, SlackIds
 from bot.slack.notifier import SlackNotifier
 from bot.slack.render import render
+from bot.slack.where import Where
 
 log = logging.getLogger(__name__)
 
@@ -44,19 +45,6 @@ class SeenEvents:
         while len(self._seen) > self._size:
             self._seen.popitem(last=False)
         return True
-
-
-class Where:
-    """Where a reply can go for one Slack interaction."""
-
-    def __init__(self, *, user: str, channel: str | None = None, thread_ts: str | None = None, respond=None,
-                 trigger_id: str | None = None, message_ts: str | None = None):
-        self.user, self.channel, self.thread_ts = user, channel, thread_ts
-        self.respond, self.trigger_id, self.message_ts = respond, trigger_id, message_ts
-
-    @property
-    def in_dm(self) -> bool:
-        return bool(self.channel and str(self.channel).startswith("D"))
 
 
 class SlackAdapter:
@@ -163,9 +151,28 @@ class SlackAdapter:
                                          recipient=notification.recipient, location={"channel": channel, "ts": ts})
 
 
+class _WithoutRequestBodies(logging.Filter):
+    """Drops Bolt's "Invalid request signature detected (... body: ...)" lines: they carry the
+    refused request's whole body (staff questions, report text)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Invalid request signature")
+
+
+def _keep_refused_bodies_out_of_the_log() -> None:
+    # Bolt logs that line at INFO on a logger whose level it copies from the root logger when the
+    # app first dispatches, so setting a level (as `serve` once did) does not reach it; a filter on
+    # the logger holds at every level. The HTTP edge (bot/slack/edge.py) already refuses such
+    # requests before Bolt sees them; this holds wherever else a request might reach Bolt.
+    logger = logging.getLogger("slack_bolt.RequestVerification")
+    if not any(isinstance(f, _WithoutRequestBodies) for f in logger.filters):
+        logger.addFilter(_WithoutRequestBodies())
+
+
 def build_bolt_app(settings: Settings, assistant: Assistant, *, ready: asyncio.Event | None = None,
                    client: AsyncWebClient | None = None) -> tuple[AsyncApp, SlackAdapter]:
     """The Bolt app with every listener registered. Signature verification stays on."""
+    _keep_refused_bodies_out_of_the_log()
     client = client or build_client(settings)
     bolt = AsyncApp(
         client=client,

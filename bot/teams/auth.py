@@ -22,6 +22,8 @@ import requests
 from botbuilder.schema import Activity
 from botframework.connector.auth import AuthenticateRequestResult, BotFrameworkAuthentication
 
+from bot.platforms import Problem
+
 log = logging.getLogger(__name__)
 
 # Issuers of tokens the Bot Framework channels (and the Emulator) send to bots.
@@ -56,16 +58,22 @@ class BotFrameworkConfig:
     def auth_enabled(self) -> bool:
         return bool(self.APP_ID)
 
-    def problems(self) -> list[str]:
+    def problems(self) -> list[Problem]:
         """Configuration botbuilder would reject with an unhelpful error (or silently misread)."""
         kind = (self.APP_TYPE or "MultiTenant").lower()
         found = []
         if kind not in ("multitenant", "singletenant", "userassignedmsi"):
-            found.append(f"MicrosoftAppType must be MultiTenant, SingleTenant or UserAssignedMSI, not {self.APP_TYPE!r}")
+            found.append(Problem(f"MicrosoftAppType must be MultiTenant, SingleTenant or UserAssignedMSI, not {self.APP_TYPE!r}",
+                                 "Azure Bot > Configuration > Type of App"))
         if kind in ("singletenant", "userassignedmsi") and not (self.APP_ID and self.APP_TENANTID):
-            found.append(f"MicrosoftAppType={self.APP_TYPE} needs MicrosoftAppId and MicrosoftAppTenantId")
+            found.append(Problem(f"MicrosoftAppType={self.APP_TYPE} needs MicrosoftAppId and MicrosoftAppTenantId",
+                                 "set MicrosoftAppTenantId to the App Tenant ID (Azure Bot > Configuration)"))
         if kind in ("multitenant", "singletenant") and self.APP_ID and not self.APP_PASSWORD:
-            found.append("MicrosoftAppId is set but MicrosoftAppPassword is not: the bot could not reply")
+            found.append(Problem("MicrosoftAppId is set but MicrosoftAppPassword is not: the bot could not reply",
+                                 "Azure Bot > Configuration > Manage Password > New client secret"))
+        if self.APP_PASSWORD and not self.APP_ID:
+            found.append(Problem("MicrosoftAppPassword is set but MicrosoftAppId is not",
+                                 "set MicrosoftAppId to the Microsoft App ID (Azure Bot > Configuration)"))
         return found
 
 

@@ -26,18 +26,20 @@ def free_port() -> int:
 class ServerProcess:
     """`python -m bot.cli serve --host 127.0.0.1 --port N` with the given environment.
 
+    `host=None` passes no --host (the server chooses); it is still reached at 127.0.0.1.
     The log (stdout and stderr) goes to `log_path`; `log()` returns it for assertion messages.
     `core_config` overrides CoreConfig fields (e.g. a short outbox lease), so a reproduction
     can run in seconds; the server is then started through `tests.support.core_config_cli`.
     """
 
     def __init__(self, env: dict[str, str], *, log_path: Path, args: tuple[str, ...] = (), port: int | None = None,
-                 core_config: dict | None = None):
+                 core_config: dict | None = None, host: str | None = "127.0.0.1"):
         self.env = dict(env)
         if core_config:
             self.env[CORE_CONFIG_ENV] = json.dumps(core_config)
         self.module = "tests.support.core_config_cli" if core_config else "bot.cli"
         self.args = tuple(args)
+        self.host = host
         self.port = port or free_port()
         self.log_path = Path(log_path)
         self.process: subprocess.Popen | None = None
@@ -50,7 +52,8 @@ class ServerProcess:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", self.module, "serve", "--host", "127.0.0.1", "--port", str(self.port), *self.args],
+            [sys.executable, "-m", self.module, "serve", *(("--host", self.host) if self.host else ()),
+             "--port", str(self.port), *self.args],
             cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )
         log.close()

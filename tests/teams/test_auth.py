@@ -1,5 +1,5 @@
 """With MicrosoftAppId set, every request without a valid Bot Framework token is refused with 401,
-quickly, and nothing is sent; without it, only this machine may use the endpoint."""
+quickly, and nothing is sent; in emulator mode, only this machine may use the endpoint."""
 from __future__ import annotations
 
 import base64
@@ -169,7 +169,7 @@ async def test_emulator_mode_serves_this_machine_only(assistant):
     from bot.teams.server import mount
 
     app = web.Application()
-    mount(app, settings=Settings(), assistant=assistant)
+    mount(app, settings=Settings(teams_emulator=True), assistant=assistant)
     client = TestClient(TestServer(app))
     await client.start_server()
     try:

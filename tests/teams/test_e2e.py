@@ -1,4 +1,4 @@
-"""End to end: the real `policybot serve` (emulator mode: no MicrosoftAppId) receives Activity JSON
+"""End to end: the real `policybot serve` (emulator mode: POLICYBOT_TEAMS_EMULATOR=true) receives Activity JSON
 exactly as the Teams channel posts it, and talks to a fake Bot Connector on 127.0.0.1."""
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def server(tmp_path_factory):
     work = tmp_path_factory.mktemp("teams-e2e")
     index_dir = prebuilt_index_dir(tmp_path_factory.getbasetemp() / "policy-index-shared")
     env = server_env(database_url=sqlite_url(work / "policybot.db"), directory=write_directory(work / "directory.csv"),
-                     index_dir=index_dir)
+                     index_dir=index_dir, POLICYBOT_TEAMS_EMULATOR="true")
     process = ServerProcess(env, log_path=work / "server.log").start(timeout=120)
     yield process
     process.stop()
@@ -51,7 +51,8 @@ def submit_of(card: dict, title: str) -> dict:
 
 
 def test_startup_warns_about_emulator_mode(server):
-    assert "local/emulator mode" in server.log() and "WARNING" in server.log()
+    warnings = [line for line in server.log().splitlines() if " WARNING " in line]
+    assert any("EMULATOR MODE" in line and "UNAUTHENTICATED" in line for line in warnings), server.log()
 
 
 def test_personal_question_gets_the_answer_card(server, connector):

@@ -7,7 +7,7 @@ import re
 from slack_bolt.async_app import AsyncApp
 
 from bot.core.conversation.events import Press, Surface
-from bot.slack.app import Where
+from bot.slack.where import Where
 from bot.slack.render import action_value, parse_action_id
 
 ACTION_PATTERN = re.compile(r"^(ask|report|escalation|feedback|answer|bank)\.[a-z_]+(#\d+)?$")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from bot.core.conversation.events import Message, Open, Opening, Surface
-from bot.slack.app import Where
+from bot.slack.where import Where
 from bot.slack.escape import plain_question
 
 POLICY_COMMAND = "/policy"

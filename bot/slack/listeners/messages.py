@@ -4,7 +4,7 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 
 from bot.core.conversation.events import Message, Surface
-from bot.slack.app import Where
+from bot.slack.where import Where
 from bot.slack.escape import plain_question
 
 

@@ -11,7 +11,7 @@ from bot.core.conversation.events import Submission
 from bot.core.conversation.replies import Reply
 from bot.core.forms import FORMS, FieldKind
 from bot.slack import modals
-from bot.slack.app import Where
+from bot.slack.where import Where
 
 log = logging.getLogger(__name__)
 
