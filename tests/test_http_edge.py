@@ -35,6 +35,8 @@ BAD_BODIES = {
     "payload= that is a JSON string": (FORM, b"payload=" + quote('"block_actions"').encode()),
     "payload= that is truncated JSON": (FORM, b"payload=" + quote('{"type": "view_submission", "view"').encode()),
     "deeply nested JSON": (JSON, b"[" * 100_000 + b"]" * 100_000),
+    "a view submission without a view type": (
+        FORM, b"payload=" + quote('{"type": "view_submission", "view": {"callback_id": "form:report"}}').encode()),
 }
 
 

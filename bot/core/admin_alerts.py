@@ -7,7 +7,7 @@ from sqlalchemy import select, update
 
 from bot.core.context import Context
 from bot.core.notifications import outbox
-from bot.core.notifications.types import Card, NotificationKind
+from bot.core.notifications.types import Notice, NotificationKind
 from bot.core.storage.models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -42,10 +42,10 @@ def alert(*, ctx: Context, key: str, title: str, text: str) -> None:
         now = ctx.clock.now()
         for email in ctx.config.admin_emails:
             outbox.enqueue(session, now=now, recipient=email, kind=NotificationKind.ADMIN_ALERT,
-                           card=Card(title=title, text=text), dedupe_key=f"admin:{key}:{email}")
+                           card=Notice(title=title, text=text), dedupe_key=f"admin:{key}:{email}")
         if not ctx.config.admin_emails:
             # A row that is never delivered, only so the alert is logged once rather than on every event.
             outbox.enqueue(session, now=now, recipient="", kind=NotificationKind.ADMIN_ALERT,
-                           card=Card(title=title, text=text), dedupe_key=f"admin:{key}:-")
+                           card=Notice(title=title, text=text), dedupe_key=f"admin:{key}:-")
             session.execute(update(OutboxMessage).where(OutboxMessage.dedupe_key == f"admin:{key}:-").values(
                 status="failed", last_error="no administrators configured (POLICYBOT_ADMIN_EMAILS)"))

@@ -21,6 +21,8 @@ from bot.core.bank.types import EntryView
 from bot.core.clock import Clock, SystemClock
 from bot.core.config import CoreConfig
 from bot.core.context import Context
+from bot.core.content.model import Card
+from bot.core.conversation import owed
 from bot.core.conversation.deps import Deps
 from bot.core.conversation.events import Event
 from bot.core.conversation.handler import Conversation
@@ -85,6 +87,10 @@ class Assistant:
     def handle(self, event: Event) -> Reply:
         """Everything a person does in chat: a message, a button, a form. Blocking: run in a thread."""
         return self.conversation.handle(event)
+
+    def owe(self, *, recipient: str, card: Card, key: str) -> bool:
+        """A reply the platform could not take now: delivered later through the outbox, once."""
+        return owed.owe(ctx=self.ctx, recipient=recipient, card=card, key=key)
 
     # -- people ---------------------------------------------------------------------------
     def identify(self, *, platform: Platform | str, user_id: str, email: str | None = None) -> Person | None:

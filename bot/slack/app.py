@@ -19,12 +19,12 @@ from bot.core.content.model import Card
 from bot.core.conversation.events import Event, Message, Sender
 from bot.core.conversation.replies import Audience, Reply
 from bot.core.directory.model import Platform
-from bot.core.errors import CoreError
+from bot.core.errors import CoreError, PermanentDeliveryError
 from bot.settings import Settings
 from bot.slack import modals
 from bot.slack.client import build_client
 from bot.slack.identity import SlackIdentity, SlackIds
-from bot.slack.notifier import SlackNotifier
+from bot.slack.notifier import SlackNotifier, delivery_error
 from bot.slack.render import render
 from bot.slack.where import Where
 
@@ -131,8 +131,24 @@ class SlackAdapter:
             else:
                 await self.client.chat_postMessage(channel=where.channel, thread_ts=where.thread_ts, text=text,
                                                    blocks=blocks, unfurl_links=False, unfurl_media=False)
-        except Exception:
-            log.exception("could not send a reply on Slack")
+        except Exception as exc:
+            error = delivery_error(exc)
+            if isinstance(error, PermanentDeliveryError):
+                log.error("Slack refused a reply: %s", error)
+                return
+            # Slack is down or busy: the reply is owed, and reaches the person later as a DM.
+            await self._owe(card, where, f"{where.channel}:{where.thread_ts}:{where.message_ts}:{text}")
+
+    async def _owe(self, card: Card, where: Where, key: str) -> None:
+        person = await asyncio.to_thread(self.assistant.identify, platform=Platform.SLACK, user_id=where.user)
+        if person is None:
+            log.warning("Slack did not take a reply to someone not in the directory; it cannot be sent later")
+            return
+        try:
+            await asyncio.to_thread(self.assistant.owe, recipient=person.email, card=card, key=f"slack:{where.user}:{key}")
+            log.warning("Slack did not take a reply; it is queued and will be sent as a direct message")
+        except CoreError:
+            log.error("Slack did not take a reply and the database is unavailable: the reply is lost")
 
     async def update_cards(self, subject_ref: str, recipient: str, card: Card) -> None:
         """Update the cards about an item that the bot itself posted to this person."""

@@ -58,8 +58,22 @@ def body_problem(text: str, content_type: str) -> str | None:
         return None if isinstance(_json(text), dict) else "the body is not a JSON object"
     if "payload" in text:  # Bolt's own test; it then reads the `payload` form field as JSON
         payload = dict(parse_qsl(text, keep_blank_values=True)).get("payload")
-        if payload is not None and not isinstance(_json(payload), dict):
-            return "the payload field is not a JSON object"
+        if payload is not None:
+            parsed = _json(payload)
+            if not isinstance(parsed, dict):
+                return "the payload field is not a JSON object"
+            return _view_problem(parsed)
+    return None
+
+
+def _view_problem(payload: dict) -> str | None:
+    """Bolt indexes a view payload's `view["type"]` before any listener runs (a KeyError, so a
+    500): a signed but incomplete one is refused here instead."""
+    if payload.get("type") not in ("view_submission", "view_closed"):
+        return None
+    view = payload.get("view")
+    if not isinstance(view, dict) or not isinstance(view.get("type"), str):
+        return "the view is missing or has no type"
     return None
 
 

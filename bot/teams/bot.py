@@ -4,15 +4,20 @@ chat), and conversation references are saved when someone talks to or installs t
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
+
+import aiohttp
 
 from botbuilder.core import ActivityHandler, TurnContext
 from botbuilder.schema import ChannelAccount
+from msrest.exceptions import ClientRequestError, HttpOperationError
 
 from bot.core.app import Assistant
 from bot.core.conversation.events import Message, Sender, Surface
 from bot.core.conversation.replies import Audience, Reply
 from bot.core.directory.model import Platform
+from bot.core.errors import CoreError
 from bot.teams import actions
 from bot.teams.cards.forms import form_card
 from bot.teams.cards.render import render
@@ -21,6 +26,8 @@ from bot.teams.notifier import card_activity
 from bot.teams.proactive import ProactiveSender
 from bot.teams.references import ReferenceStore, remember
 from bot.teams.replies import Replies, text_activity
+
+log = logging.getLogger(__name__)
 
 _AT_TAG = re.compile(r"</?at[^>]*>", re.IGNORECASE)
 WELCOME = ("Hello! Ask me about the school's policies and I'll quote the clause that applies. "
@@ -68,7 +75,25 @@ class PolicyBot(ActivityHandler):
         else:
             event = Message(sender=sender, text=question_text(turn_context), surface=surface)
         reply = await asyncio.to_thread(self.assistant.handle, event)
-        await deliver(replies, reply)
+        try:
+            await deliver(replies, reply)
+        except (HttpOperationError, ClientRequestError, aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
+            # Teams did not take the reply: it is owed, and reaches the person later in their chat.
+            await self._owe(sender, reply, activity.id or "", exc)
+
+    async def _owe(self, sender: Sender, reply: Reply, key: str, exc: Exception) -> None:
+        person = await asyncio.to_thread(self.assistant.identify, platform=Platform.TEAMS, user_id=sender.user_id)
+        if person is None:
+            log.warning("Teams did not take a reply to someone not in the directory (%s)", exc.__class__.__name__)
+            return
+        for number, card in enumerate((*((reply.replace,) if reply.replace else ()), *reply.cards)):
+            try:
+                await asyncio.to_thread(self.assistant.owe, recipient=person.email, card=card,
+                                        key=f"teams:{key}:{number}")
+            except CoreError:
+                log.error("Teams did not take a reply and the database is unavailable: the reply is lost")
+                return
+        log.warning("Teams did not take a reply (%s); it is queued for later", exc.__class__.__name__)
 
     async def _first_time(self, activity) -> bool:
         if not activity.id:

@@ -48,7 +48,7 @@ def test_a_failed_row_keeps_its_text_for_the_configured_days_then_is_scrubbed(db
     assistant = Assistant(db=db, directory=StaticDirectory(directory), clock=clock,
                           notifiers=NotifierRegistry([slack]), config=CoreConfig(outbox_keep_failed_days=10))
     assistant.submit_report(reporter=people.amy, report=REPORT)
-    slack.fail_next(permanent=True)
+    slack.fail_next(permanent=True, email=people.head.email)
     assert deliver(assistant).failed == 1
     failed_at = only_row(db).failed_at
     assert failed_at == clock.now()

@@ -8,7 +8,9 @@ from datetime import datetime
 from typing import Sequence
 
 from bot.core.bank.types import EntryView
-from bot.core.content.model import Action, ActionStyle, Bullets, Card, Choices, Facts, Field, Paragraph, Quote, Tone
+from bot.core.content.model import (
+    Action, ActionStyle, Bullets, Card, Choices, Facts, Field, Paragraph, Quote, Tone, card_from_json,
+)
 from bot.core.escalations.types import EscalationStatus, EscalationView
 from bot.core.notifications.actions import ActionId
 from bot.core.notifications.types import Notification, SubjectRef

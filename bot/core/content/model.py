@@ -7,7 +7,7 @@ how it looks; each adapter decides the look for its platform. All text is plain:
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Union
 
 from bot.core.notifications.types import Action, ActionStyle, Field, SubjectRef
@@ -99,14 +99,43 @@ class Card:
         return "\n".join(p for p in parts if p)
 
 
-def with_actions(card: Card, actions: tuple[Action, ...], note: str | None = None) -> Card:
-    """The same card with new buttons (after someone acted on it) and an optional note."""
-    blocks = card.blocks + ((Paragraph(note, Tone.SUCCESS),) if note else ())
-    return Card(title=card.title, blocks=blocks, actions=actions, subject=card.subject, summary=card.summary)
+_KINDS = {"paragraph": Paragraph, "quote": Quote, "facts": Facts, "bullets": Bullets, "choices": Choices}
 
 
-@dataclass(frozen=True)
-class Empty:
-    """Marker for 'nothing to show' in places that take an optional card."""
+def card_to_json(card: Card) -> dict:
+    """A card as plain JSON (for a reply kept in the outbox until the platform takes it)."""
+    def block(b: Block) -> dict:
+        kind = next(name for name, cls in _KINDS.items() if isinstance(b, cls))
+        if isinstance(b, Facts):
+            return {"kind": kind, "items": [[f.label, f.value] for f in b.items]}
+        if isinstance(b, Choices):
+            return {"kind": kind, "prompt": b.prompt, "options": [o.to_json() for o in b.options]}
+        if isinstance(b, Bullets):
+            return {"kind": kind, "items": list(b.items), "italic": b.italic}
+        if isinstance(b, Paragraph):
+            return {"kind": kind, "text": b.text, "tone": b.tone.value, "strong": b.strong}
+        return {"kind": kind, "text": b.text, "title": b.title, "label": b.label, "muted": b.muted,
+                "guidance": b.guidance}
 
-    reason: str = field(default="")
+    return {"title": card.title, "summary": card.summary, "blocks": [block(b) for b in card.blocks],
+            "actions": [a.to_json() for a in card.actions],
+            "subject": {"type": card.subject.type, "ref": card.subject.ref} if card.subject else None}
+
+
+def card_from_json(data: dict) -> Card:
+    def block(b: dict) -> Block:
+        kind = b["kind"]
+        if kind == "facts":
+            return Facts(tuple(Field(label, value) for label, value in b["items"]))
+        if kind == "choices":
+            return Choices(b["prompt"], tuple(Action.from_json(o) for o in b["options"]))
+        if kind == "bullets":
+            return Bullets(tuple(b["items"]), italic=b.get("italic", False))
+        if kind == "paragraph":
+            return Paragraph(b["text"], Tone(b.get("tone", "normal")), b.get("strong", False))
+        return Quote(b["text"], b.get("title", ""), b.get("label", ""), b.get("muted", False), b.get("guidance", False))
+
+    subject = data.get("subject")
+    return Card(title=data.get("title", ""), blocks=tuple(block(b) for b in data.get("blocks", ())),
+                actions=tuple(Action.from_json(a) for a in data.get("actions", ())),
+                subject=SubjectRef(**subject) if subject else None, summary=data.get("summary", ""))

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from bot.core.directory.model import Directory, Person
 from bot.core.escalations import access
 from bot.core.notifications import outbox
-from bot.core.notifications.types import Card, Field, NotificationKind, SubjectRef
+from bot.core.notifications.types import Notice, Field, NotificationKind, SubjectRef
 from bot.core.storage.models import Escalation
 
 
@@ -43,13 +43,13 @@ def new(session: Session, *, now: datetime, row: Escalation, recipient: Person, 
         text = f"{forwarded_by.name} passed this query from {_asker_name(row, directory)} on to you."
         if note:
             text += f"\n\nTheir note: {note}"
-    card = Card(title=title, text=text, fields=_facts(row, directory), quote=row.question, subject=_subject(row),
+    card = Notice(title=title, text=text, fields=_facts(row, directory), quote=row.question, subject=_subject(row),
                 actions=access.manager_actions(row, recipient, directory))
     outbox.enqueue(session, now=now, recipient=recipient.email, kind=kind, card=card, dedupe_key=_key(row, "new"))
 
 
 def answered(session: Session, *, now: datetime, row: Escalation, answerer: Person) -> None:
-    card = Card(
+    card = Notice(
         title=f"{answerer.name} answered your policy query {row.ref}",
         text=f"You asked: {row.question}",
         quote=row.answer_text,
@@ -62,13 +62,13 @@ def answered(session: Session, *, now: datetime, row: Escalation, answerer: Pers
 
 
 def closed(session: Session, *, now: datetime, row: Escalation, to: str, text: str) -> None:
-    card = Card(title=f"Policy query {row.ref} closed", text=text, subject=_subject(row))
+    card = Notice(title=f"Policy query {row.ref} closed", text=text, subject=_subject(row))
     outbox.enqueue(session, now=now, recipient=to, kind=NotificationKind.ESCALATION_CLOSED, card=card,
                    dedupe_key=f"escalation:{row.ref}:closed:{to}")
 
 
 def reminder(session: Session, *, now: datetime, row: Escalation, recipient: Person, directory: Directory) -> None:
-    card = Card(
+    card = Notice(
         title=f"Reminder: policy query {row.ref} from {_asker_name(row, directory)} is waiting",
         text="This query has not been answered yet. Policy 1.3 asks managers to resolve queries swiftly.",
         quote=row.question, fields=_facts(row, directory), subject=_subject(row),
@@ -80,7 +80,7 @@ def reminder(session: Session, *, now: datetime, row: Escalation, recipient: Per
 
 def overdue(session: Session, *, now: datetime, row: Escalation, to: Person, directory: Directory) -> None:
     waiting_with = access.person_ref(directory, row.recipient_email).name
-    card = Card(
+    card = Notice(
         title=f"Unanswered policy query {row.ref}",
         text=(f"A query from {_asker_name(row, directory)} has waited with {waiting_with} for twice the "
               "expected time without an answer. You may want to follow it up."),

@@ -19,20 +19,21 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from bot.core.context import Context
-from bot.core.notifications.types import Card, Notification, NotificationKind
+from bot.core.notifications.types import Notice, Notification, NotificationKind
 from bot.core.storage.models import OutboxMessage, PlatformSeen
 
 PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"
 
 
-def enqueue(session: Session, *, now: datetime, recipient: str, kind: NotificationKind, card: Card,
-            dedupe_key: str) -> bool:
+def enqueue(session: Session, *, now: datetime, recipient: str, kind: NotificationKind, card: Notice,
+            dedupe_key: str, whole_card: dict | None = None) -> bool:
     """Add a notification to the caller's transaction. False if `dedupe_key` was already used."""
     if session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)) is not None:
         return False
     notification = Notification(
         id=uuid.uuid4().hex, recipient=recipient, kind=kind, title=card.title, text=card.text,
         created_at=now, fields=card.fields, actions=card.actions, subject=card.subject, quote=card.quote,
+        card=whole_card,
     )
     try:
         # A savepoint, so a concurrent duplicate only skips this message, not the caller's work.

@@ -53,7 +53,7 @@ class Action:
 
 @dataclass(frozen=True)
 class Field:
-    """A labelled value shown as a fact (Slack section field / Adaptive Card FactSet)."""
+    """A labelled value shown as a fact (Slack section field / Adaptive Notice FactSet)."""
 
     label: str
     value: str
@@ -66,8 +66,8 @@ class SubjectRef:
 
 
 @dataclass(frozen=True)
-class Card:
-    """A rendering-free message body. `Notification` has the same fields, so one renderer serves both."""
+class Notice:
+    """What a notification says: title, text, facts, a quote, buttons (see `Notification`)."""
 
     title: str
     text: str
@@ -92,6 +92,9 @@ class Notification:
     subject: SubjectRef | None = None
     # Policy text or guidance quoted in the message; render visibly distinct from the text.
     quote: str | None = None
+    # A whole card (as `bot.core.content.model.Card.to_json`), for a reply owed to someone that the
+    # platform could not take at the time; shown instead of the fields above.
+    card: Mapping[str, Any] | None = None
 
     def to_json(self) -> dict:
         return {
@@ -105,6 +108,7 @@ class Notification:
             "actions": [a.to_json() for a in self.actions],
             "subject": asdict(self.subject) if self.subject else None,
             "quote": self.quote,
+            **({"card": dict(self.card)} if self.card else {}),
         }
 
     @classmethod
@@ -121,4 +125,5 @@ class Notification:
             actions=tuple(Action.from_json(a) for a in data.get("actions") or ()),
             subject=SubjectRef(**subject) if subject else None,
             quote=data.get("quote"),
+            card=data.get("card"),
         )

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from bot.core.directory.model import Directory
 from bot.core.notifications import outbox
-from bot.core.notifications.types import Card, Field, NotificationKind, SubjectRef
+from bot.core.notifications.types import Notice, Field, NotificationKind, SubjectRef
 from bot.core.reports import access
 from bot.core.reports.types import ReportCategory, ReportStatus
 from bot.core.storage.models import Report
@@ -19,7 +19,7 @@ _STATUS_TEXT = {
 }
 
 
-def _card(row: Report, *, title: str, text: str, directory: Directory, with_reporter: bool) -> Card:
+def _card(row: Report, *, title: str, text: str, directory: Directory, with_reporter: bool) -> Notice:
     category = ReportCategory(row.category)
     facts = [Field("Category", f"{category.label} (policy {category.clause})")]
     if with_reporter:
@@ -31,7 +31,7 @@ def _card(row: Report, *, title: str, text: str, directory: Directory, with_repo
             facts.append(Field(label, value))
     if row.routing_note:
         facts.append(Field("Routing", row.routing_note))
-    return Card(title=title, text=text, fields=tuple(facts), quote=row.what_happened,
+    return Notice(title=title, text=text, fields=tuple(facts), quote=row.what_happened,
                 actions=access.actions_for(row), subject=SubjectRef(type="report", ref=row.ref))
 
 
@@ -69,7 +69,7 @@ def reassigned(session: Session, *, now: datetime, row: Report, previous: str, d
 
 def status_changed(session: Session, *, now: datetime, row: Report) -> None:
     status = ReportStatus(row.status)
-    card = Card(
+    card = Notice(
         title=f"Your report {row.ref} {_STATUS_TEXT[status]}",
         text="Thank you for reporting it. The details of how it is handled stay confidential.",
         fields=(Field("Status", status.value),),
@@ -81,7 +81,7 @@ def status_changed(session: Session, *, now: datetime, row: Report) -> None:
 
 def receipt(session: Session, *, now: datetime, row: Report, message: str) -> None:
     """The reporter's own record: the reference and where it went, none of the handling."""
-    card = Card(title=f"Report {row.ref} received", text=message,
+    card = Notice(title=f"Report {row.ref} received", text=message,
                 fields=(Field("Status", ReportStatus(row.status).value),),
                 subject=SubjectRef(type="report", ref=row.ref))
     outbox.enqueue(session, now=now, recipient=row.reporter_email, kind=NotificationKind.REPORT_RECEIPT,
