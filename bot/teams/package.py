@@ -7,17 +7,14 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.core.content import help as help_text
 from bot.teams.icons import color_icon, outline_icon
 
 MANIFEST_SCHEMA = "https://developer.microsoft.com/en-us/json-schemas/teams/v1.17/MicrosoftTeams.schema.json"
 MANIFEST_VERSION = "1.17"
 SCOPES = ["personal", "team"]
-COMMANDS = (
-    ("ask", "Ask a question about a school policy, e.g. ask can I friend a parent?"),
-    ("report", "Report a social networking concern in confidence"),
-    ("my queries", "See your questions to your line manager and their answers"),
-    ("help", "What I can do, with example questions"),
-)
+# Teams shows these as the bot's command menu: a hint to ask, then what core recognises when typed.
+COMMANDS = (("ask", "Ask a question about a school policy, e.g. ask can I friend a parent?"), *help_text.COMMANDS)
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _DOMAIN = re.compile(r"^(\*\.)?([a-z0-9-]+\.)+[a-z]{2,}$", re.IGNORECASE)
 

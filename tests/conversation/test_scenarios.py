@@ -106,6 +106,9 @@ async def test_report_reaches_the_head_and_the_reporter_gets_one_receipt(chat):
     [report] = chat.inbox("head")
     assert report.has("Confidential report", "threats about me", "Tia Teacher")
     assert {"Acknowledge", "Start investigation"} <= set(report.buttons)
+    # Typed "my reports" (a command in Teams' menu): the reporter sees it, and only the reporter.
+    [mine] = await chat.say("teacher", "my reports")
+    assert mine.has("R-20") and not mine.has("threats")
 
 
 async def test_report_with_nothing_described_stays_open_and_saves_nothing(chat):

@@ -52,7 +52,8 @@ def test_cli_builds_the_package(tmp_path):
     bot = data["bots"][0]
     assert bot["scopes"] == ["personal", "team"]
     titles = [c["title"] for c in bot["commandLists"][0]["commands"]]
-    assert {"ask", "report", "help", "my queries"} <= set(titles)
+    # The menu offers every command the conversation understands when typed.
+    assert {"ask", "report", "help", "my queries", "my reports", "suggestions"} <= set(titles)
     assert all(len(c["title"]) <= 32 and len(c["description"]) <= 128 for c in bot["commandLists"][0]["commands"])
     assert data["validDomains"] == ["policybot.example.org"]
     assert data["icons"] == {"color": "color.png", "outline": "outline.png"}

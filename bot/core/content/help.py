@@ -30,8 +30,16 @@ HOW_TO = {
     Platform.CLI: "policybot ask \"your question\" answers from the policies; policybot --help lists the rest.",
 }
 
-COMMANDS = {"help": "help", "report": "report", "my queries": "my_queries", "my reports": "my_reports",
-            "suggestions": "suggestions", "home": "home"}
+# What a person can type instead of a question, with what it does: read by the conversation (to
+# recognise them) and by each platform's command menu (Teams' manifest), so the two cannot disagree.
+COMMANDS = (
+    ("report", "Report a concern in confidence"),
+    ("my queries", "See your questions to your line manager and their answers"),
+    ("my reports", "See the reports you made and where each one stands"),
+    ("suggestions", "Policy owners: review what staff have taught the bot"),
+    ("help", "What I can do, with example questions"),
+)
+COMMAND_ALIASES = {"review suggestions": "suggestions"}
 
 
 def help_card(platform: Platform) -> Card:

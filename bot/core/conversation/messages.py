@@ -24,8 +24,11 @@ from bot.core.text import cut, safe
 from index.types import AnswerStatus, SmallTalk
 
 
-_COMMAND = re.compile(r"^\s*/?(help|report|my queries|my reports|suggestions|review suggestions)\s*[.!?]*\s*$",
-                      re.IGNORECASE)
+_COMMAND = re.compile(r"^\s*/?(%s)\s*[.!?]*\s*$" % "|".join(
+    re.escape(name) for name in sorted([*(n for n, _ in helpcards.COMMANDS), *helpcards.COMMAND_ALIASES],
+                                       key=len, reverse=True)), re.IGNORECASE)
+# "ask ..." is how Teams' command menu starts a question; the word itself is not part of it.
+_ASK = re.compile(r"^\s*/?ask\s+(?=\S)", re.IGNORECASE)
 LONG_NOTICE = "Your message was long, so I read only its first {limit:,} characters."
 
 
@@ -33,8 +36,9 @@ def handle(conv: Deps, event: Message) -> Reply:
     text, was_cut = cut(safe(event.text).strip())
     command = _COMMAND.match(text)
     if command:
-        return _command(conv, event, command.group(1).lower())
-    return ask(conv, event, text, notice=LONG_NOTICE.format(limit=len(text)) if was_cut else None)
+        name = command.group(1).lower()
+        return _command(conv, event, helpcards.COMMAND_ALIASES.get(name, name))
+    return ask(conv, event, _ASK.sub("", text), notice=LONG_NOTICE.format(limit=len(text)) if was_cut else None)
 
 
 def ask(conv: Deps, event: Message, text: str, *, notice: str | None = None) -> Reply:
