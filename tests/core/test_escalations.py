@@ -188,7 +188,7 @@ def test_settings_from_env_feed_core_config():
 def test_query_naming_own_manager_only_in_its_words_goes_past_them(assistant, people, slack):
     """Red-team finding 1: nothing was picked as "concerns"; the manager is only named in the
     question. Tom must not receive a query about himself; it goes to his own manager."""
-    view = assistant.escalate(asker=people.amy, question="Tom Ellery posts photos of pupils on Instagram; is that allowed?")
+    view = assistant.escalate(asker=people.amy, question="Tom Ellery posts photos of pupils on Instagram; is that OK?")
     assert view.recipient.email == people.deputy.email
     deliver(assistant)
     assert not slack.to(people.tom.email, K.ESCALATION_NEW)

@@ -162,7 +162,7 @@ def test_bidi_overrides_and_control_characters_never_reach_the_head_teachers_dm(
 def test_a_report_that_exists_and_one_that_does_not_are_refused_in_the_same_words(world, sender, fake):
     """Red-team finding 15 (existence oracle): a colleague pressing a report's buttons with a
     reference they may not see gets the same reply as for a reference that does not exist."""
-    server, core = world
+    _, core = world
     ref = report_to_head(core, "teacher", f"Photos posted in a parents' group {unique('oracle-')}")
     card = posted(fake, dm(HEAD.slack_user_id), ref)
     missing = ref[:-4] + "9999"
@@ -181,7 +181,7 @@ def test_a_forged_card_location_in_a_modal_updates_nobody_elses_message(world, s
     """Red-team finding 17: with the signing secret, someone submits a modal whose
     private_metadata names the head teacher's DM and the ts of her report card. Only the
     submitter's own cards, found from where the bot posted them, may be updated."""
-    server, core = world
+    _, core = world
     report_ref = report_to_head(core, "teacher", f"Threats in a comment thread {unique('meta-')}")
     head_card = posted(fake, dm(HEAD.slack_user_id), report_ref)
     forged_location = {"channel": dm(HEAD.slack_user_id), "channel_id": dm(HEAD.slack_user_id),
@@ -193,15 +193,16 @@ def test_a_forged_card_location_in_a_modal_updates_nobody_elses_message(world, s
     manager = PEOPLE["manager"].slack_user_id
     manager_card = posted(fake, dm(manager), query.ref)
     before = len(fake.find("views.open"))
-    click(sender, fake, manager, button(manager_card.params["blocks"], label_contains="Answer"), manager_card, dm(manager),
-          replied=False)
+    answer = button(manager_card.params["blocks"], label_contains="Answer")
+    click(sender, fake, manager, answer, manager_card, dm(manager), replied=False)  # opens the modal
     view = fake.wait_for("views.open", count=before + 1)[-1].params["view"]
     view = {**view, "private_metadata": json.dumps({**json.loads(view["private_metadata"]), **forged_location})}
     reply = sender.submit(manager, view, {**text_value("text", "Politely decline; it is school policy."),
                                           **text_value("guidance_text", "")})
     assert reply.json().get("response_action") == "update"
     # Her own card is updated (so the update step ran) ...
-    fake.wait_for("chat.update", lambda c: c.params.get("channel") == dm(manager) and c.params.get("ts") == manager_card.ts)
+    own = (dm(manager), manager_card.ts)
+    fake.wait_for("chat.update", lambda c: (c.params.get("channel"), c.params.get("ts")) == own)
 
     # 2. A refused close of the head teacher's report, with the same forged location.
     close = {"type": "modal", "callback_id": "form:report_close", "blocks": [],
@@ -280,7 +281,8 @@ def test_two_replicas_taking_forty_reports_at_once_save_each_and_send_each_recei
             finally:
                 database.dispose()
             for ref, user in refs.items():
-                receipts = fake.find("chat.postMessage", lambda c: c.params.get("channel") == dm(user) and ref in c.text())
+                receipts = fake.find("chat.postMessage",
+                                     lambda c: c.params.get("channel") == dm(user) and ref in c.text())
                 assert len(receipts) == 1, (ref, user, logs)
     finally:
         fake.stop()
