@@ -17,7 +17,7 @@ from bot.core.notifications.actions import ActionId
 from bot.core.notifications.types import NotificationKind as K
 from bot.core.content.answers import answer_card
 from bot.core.directory.model import Platform
-from tests.core.corefakes import deliver, press, submit
+from tests.core.corefakes import deliver, press, sender_of, submit
 
 
 def test_full_lifecycle_with_guidance(assistant, people, slack):
@@ -183,3 +183,38 @@ def test_settings_from_env_feed_core_config():
     config = core_config(settings)
     assert config.admin_emails == ("a@x.org", "b@x.org") and config.report_ack_hours == 2
     assert config.escalation_reminder_working_days == 0.5 and config.timezone == "UTC"
+
+
+def test_query_naming_own_manager_only_in_its_words_goes_past_them(assistant, people, slack):
+    """Red-team finding 1: nothing was picked as "concerns"; the manager is only named in the
+    question. Tom must not receive a query about himself; it goes to his own manager."""
+    view = assistant.escalate(asker=people.amy, question="Tom Ellery posts photos of pupils on Instagram; is that OK?")
+    assert view.recipient.email == people.deputy.email
+    deliver(assistant)
+    assert not slack.to(people.tom.email, K.ESCALATION_NEW)
+    assert slack.to(people.deputy.email, K.ESCALATION_NEW)
+
+
+def test_an_escalated_question_leaves_no_text_in_the_anonymous_log(assistant, people, db):
+    """Red-team finding 16: a question the policy does not cover is logged anonymously with its
+    words (for insights). Once it goes to a line manager with the asker's name, the log must no
+    longer hold those words, or the two could be joined on the text to name the asker."""
+    from sqlalchemy import select
+
+    from bot.core.conversation.events import Message
+    from bot.core.storage.models import AnswerOffer, Escalation, QuestionLog
+
+    question = "How do I book annual leave for the week after half term?"
+    reply = assistant.handle(Message(sender=sender_of(people.amy), text=question))
+    with db.transaction() as s:
+        assert s.scalars(select(QuestionLog.question)).all() == [question]  # logged, as insights need
+    escalate = next(a for a in reply.cards[0].actions if a.id is ActionId.ASK_ESCALATE)
+    assert "Sent to Tom Ellery" in press(assistant, people.amy, escalate).cards[0].plain_text()
+    with db.transaction() as s:
+        assert s.scalar(select(Escalation.question)) == question
+        assert s.scalars(select(QuestionLog.question)).all() == [None]  # the log row stays, without its words
+        assert s.scalars(select(AnswerOffer.log_id)).all() == [None]    # and the offer no longer points at it
+    # Pressing again (Already sent) does not bring anything back.
+    press(assistant, people.amy, escalate)
+    with db.transaction() as s:
+        assert s.scalars(select(QuestionLog.question)).all() == [None]

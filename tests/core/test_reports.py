@@ -6,11 +6,11 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from bot.core.errors import InvalidTransition, StorageUnavailable, ValidationError
+from bot.core.errors import InvalidTransition, PermissionDenied, StorageUnavailable, ValidationError
 from bot.core.notifications.types import NotificationKind as K
 from bot.core.reports.types import ReportCategory, ReportInput, ReportStatus
 from bot.core.storage.models import OutboxMessage, Report
-from tests.core.corefakes import deliver, press, submit
+from tests.core.corefakes import deliver, press, sender_of, submit
 
 
 def report(category=ReportCategory.PUPIL_COMMENTS, **kw) -> ReportInput:
@@ -128,3 +128,46 @@ def test_unreachable_database_is_a_clear_error(directory, clock, index):
         assistant.submit_report(reporter=directory.get("amy.green@hardmoor.example"), report=report())
     # Asking still works from the policy alone.
     assert assistant.ask(question="Can I friend a parent?", asker=None).answer.answered
+
+
+def test_report_naming_the_head_only_in_its_words_goes_to_the_deputy(assistant, people, slack):
+    """Red-team finding 1: the head teacher was not picked in the form's "who is involved", only
+    named in what happened; the report must still go past her, and she must not see it."""
+    receipt = assistant.submit_report(reporter=people.amy, report=report(
+        ReportCategory.STAFF_BREACH, what="Helen Ashdown shared photos of the Year 6 pupils on her Facebook page."))
+    assert receipt.recipient_role == "Deputy head"
+    with pytest.raises(PermissionDenied):
+        assistant.get_report(actor=people.head, ref=receipt.ref)
+    assert assistant.get_report(actor=people.deputy, ref=receipt.ref).recipient.email == people.deputy.email
+    deliver(assistant)
+    assert slack.to(people.deputy.email, K.REPORT_NEW)
+    assert not slack.to(people.head.email, K.REPORT_NEW)  # not even a notice with the reference
+
+
+@pytest.mark.parametrize("times", [2, 5, 10])
+def test_the_same_report_form_sent_again_makes_one_report_and_one_receipt(assistant, people, db, slack, times):
+    """Red-team finding 11: a platform retry or a double click sends the same form (same
+    submission id) several times, some at once; the reporter must get one reference, once."""
+    from bot.core.conversation.events import Submission
+
+    values = {"category": "pupil_comments", "what_happened": "Year 6 pupils posted threats about Ms Green.",
+              "where": "TikTok", "when": "Sunday evening", "links": "", "involved_emails": [], "involved_text": ""}
+    event = Submission(sender=sender_of(people.amy), form="report", values=values, submission_id="V-same-form")
+    replies, barrier = [], threading.Barrier(times)
+
+    def send():
+        barrier.wait()
+        replies.append(assistant.handle(event))
+
+    threads = [threading.Thread(target=send) for _ in range(times)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(replies) == times and all(r.form_errors is None for r in replies)  # each closes the form
+    assert {r.replace.title for r in replies} == {replies[0].replace.title}  # one reference, shown each time
+    with db.transaction() as s:
+        assert s.scalar(select(func.count()).select_from(Report)) == 1
+    deliver(assistant)
+    assert len(slack.to(people.amy.email, K.REPORT_RECEIPT)) == 1
+    assert len(slack.to(people.head.email, K.REPORT_NEW)) == 1
