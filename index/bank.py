@@ -125,7 +125,10 @@ def read_bank(path: Path, clauses: list[Clause]) -> Bank:
         entry = _ENTRY.match(line)
         if entry is None:
             if current is not None and line.startswith(("-", "*")):
-                bank.problems.append(Problem(str(path), number, "an entry must look like: - [author] the question"))
+                # The author is what leave-one-author-out measures by, so an entry without one is refused.
+                authored = line[1:].lstrip().startswith("[")
+                what = "an entry" if authored else "an entry with no [author]"
+                bank.problems.append(Problem(str(path), number, f"{what} must look like: - [author] the question"))
             continue  # prose about the file
         if current is None:
             bank.problems.append(Problem(str(path), number, "a question before any heading: put it under the "
