@@ -50,7 +50,7 @@ def test_each_question_goes_to_the_clause_its_heading_quotes(tmp_path):
     _, bank = bank_of(tmp_path, '---\npolicy: visits_policy\n---\n# Questions\n\nSome prose about this file.\n\n'
                                 '## "personal phones in the staff room"\n'
                                 "- [w1] where does my mobile live while I'm on the floor?\n"
-                                "* [w2] pocket phone in the toddler room, allowed?\n\n"
+                                "* [w2] is a phone in my apron pocket allowed during messy play?\n\n"
                                 "## \u201cwear a Visitor   badge\u201d\n"
                                 "- [w1] does the boiler engineer need a lanyard?\n\n"
                                 "## Not covered: parking\n"
@@ -58,7 +58,7 @@ def test_each_question_goes_to_the_clause_its_heading_quotes(tmp_path):
     assert bank.problems == []
     assert [(q.question, q.clause_id, q.author) for q in bank.covered] == [
         ("where does my mobile live while I'm on the floor?", "1.0.1", "w1"),
-        ("pocket phone in the toddler room, allowed?", "1.0.1", "w2"),
+        ("is a phone in my apron pocket allowed during messy play?", "1.0.1", "w2"),
         ("does the boiler engineer need a lanyard?", "2.0.1", "w1"),  # case, spacing, curly quotes ignored
     ]
     [parking] = bank.not_covered
