@@ -14,9 +14,6 @@ from __future__ import annotations
 
 import argparse
 
-from rich.markup import escape
-from rich.table import Table
-
 from bot.commands._core import acting_person, add_as_option, console, handles_core_errors, print_json, when
 from bot.commands._index_loader import IndexOpenError, open_index, report_error
 from bot.composition import build_assistant
@@ -100,14 +97,16 @@ def _pending(args) -> int:
     if not entries:
         console.print("Nothing to review: no suggested entries are waiting.")
         return 0
-    table = Table(title=f"{len(entries)} suggested question-bank entries for {escape(actor.name)} to review",
-                  title_justify="left")
-    for column in ("Id", "Question", "Answered by", "Suggested", "When"):
-        table.add_column(column, overflow="fold")
+    # One entry per paragraph, not a table: the question is the long part, and a table's narrow
+    # columns would break it (and the clause heading) over many lines at 80 columns.
+    console.print(f"{len(entries)} suggested question-bank entries for {actor.name} to review:",
+                  highlight=False, markup=False)
     for entry in entries:
-        table.add_row(str(entry.id), escape(entry.question), escape(_clause(entry)), entry.source.label,
-                      when(entry.created_at))
-    console.print(table, highlight=False)
+        console.print()
+        console.print(f"#{entry.id}  \u201c{entry.question}\u201d", highlight=False, markup=False)
+        console.print(f"    answered by {_clause(entry)} \u00b7 {entry.source.label} \u00b7 {when(entry.created_at)}",
+                      highlight=False, markup=False, style="dim")
+    console.print()
     console.print("Approve with `policybot bank approve ID`, reject with `policybot bank reject ID`.",
                   highlight=False, markup=False)
     return 0
