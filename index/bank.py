@@ -78,6 +78,27 @@ def _normal(text: str) -> str:
     return " ".join(text.split()).lower()
 
 
+def quoting(words: str, clauses: list[Clause]) -> list[Clause]:
+    """The clauses that contain `words` (white space, case and curly quotes ignored): how a bank
+    heading names its clause, and how `policybot bank add` takes quoted words for a clause."""
+    wanted = _normal(words.strip().strip('"\u201c\u201d'))
+    if not wanted:
+        return []
+    return [c for c in clauses if wanted in _normal(c.text)]
+
+
+def named(ref: str, clauses: list[Clause]) -> list[Clause]:
+    """The clauses `ref` names, as a person typing it means it: the clause with that id (2.3.1);
+    else the clauses of the section with that number (2.3: the caller asks which one); else
+    the clauses that contain those words, as a bank heading quotes them."""
+    ref = ref.strip()
+    by_id = [c for c in clauses if c.id == ref]
+    if by_id:
+        return by_id
+    in_section = [c for c in clauses if c.section == ref]
+    return in_section or quoting(ref, clauses)
+
+
 def read_bank(path: Path, clauses: list[Clause]) -> Bank:
     """The bank at `path` with each heading resolved to its clause. A file that cannot be read
     at all raises PolicyFormatError; problems with single headings or lines are collected."""
@@ -104,7 +125,10 @@ def read_bank(path: Path, clauses: list[Clause]) -> Bank:
         entry = _ENTRY.match(line)
         if entry is None:
             if current is not None and line.startswith(("-", "*")):
-                bank.problems.append(Problem(str(path), number, "an entry must look like: - [author] the question"))
+                # The author is what leave-one-author-out measures by, so an entry without one is refused.
+                authored = line[1:].lstrip().startswith("[")
+                what = "an entry" if authored else "an entry with no [author]"
+                bank.problems.append(Problem(str(path), number, f"{what} must look like: - [author] the question"))
             continue  # prose about the file
         if current is None:
             bank.problems.append(Problem(str(path), number, "a question before any heading: put it under the "
@@ -132,7 +156,7 @@ def _heading(bank: Bank, path: Path, number: int, body: str, texts) -> tuple[tup
                                                        '(## "words") or say ## Not covered: topic'))
         return (None, ""), False
     anchor = _normal(quoted["anchor"])
-    found = [clause for clause, text in texts if anchor in text]
+    found = [clause for clause, text in texts if anchor in text]  # the rule of `quoting`, on texts normalised once
     if len(found) == 1:
         return (found[0].id, ""), True
     if not found:

@@ -28,7 +28,7 @@ import faiss
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from index import learner
+from index import bank, learner
 from index import text as textproc
 from index.embedding import Embedder
 from index.hybrid import HybridScorer
@@ -180,6 +180,10 @@ class PolicyIndex:
             return exact
         match = process.extractOne(text, [c.text for c in candidates], scorer=fuzz.ratio, score_cutoff=90)
         return candidates[match[2]] if match else None
+
+    def clauses_named(self, ref: str, policy_id: str | None = None) -> list[Clause]:
+        """The clauses a clause id, section number or quoted words name (see `index.bank.named`)."""
+        return bank.named(ref, [c for c in self.clauses if policy_id is None or c.policy_id == policy_id])
 
     # ------------------------------------------------------------------ learning from use
     def learn(self, entries: Sequence[LearnedEntry]) -> int:

@@ -10,6 +10,7 @@ from functools import wraps
 from typing import Any, Callable
 
 from rich.console import Console
+from rich.markup import escape
 
 from bot.composition import build_assistant
 from bot.core.app import Assistant
@@ -47,7 +48,9 @@ def handles_core_errors(handler: Callable[[Any], int]) -> Callable[[Any], int]:
         try:
             return handler(args)
         except CoreError as exc:
-            err_console.print(f"[red]error:[/red] {exc}", highlight=False)
+            # One line however long (soft_wrap), and the sentence as written: it may quote a
+            # question or clause with brackets in it, which must not be read as markup.
+            err_console.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False, soft_wrap=True)
             return 1
 
     return wrapper

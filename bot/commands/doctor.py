@@ -130,8 +130,35 @@ def index_check(s: Settings) -> Check:
     return Check("Policy index", OK, f"{s.index_dir}: {manifest.get('clauses', '?')} clauses from {len(files)} policy file(s)")
 
 
+def bank_check(s: Settings) -> Check:
+    """The question banks' problems, as the last build of the index found them (doctor loads no
+    model, so an index out of date with the banks is not checked: `index build` does that)."""
+    from index.embedding import MODEL_ID
+    from index.store import IndexUnavailable, content_hash, policy_files
+
+    try:
+        files = policy_files(s.policy_dir)
+        manifest = json.loads((Path(s.index_dir) / "manifest.json").read_text(encoding="utf-8"))
+        current = manifest.get("content_hash") == content_hash(files) and manifest.get("model_id") == MODEL_ID
+    except (IndexUnavailable, OSError, ValueError):
+        current = False
+    if not current:
+        return Check("Question bank", SKIP, "checked when the index is built", "`policybot index build`")
+    problems = list(manifest.get("bank_problems") or ())
+    if problems:
+        shown = "; ".join(problems[:3]) + ("; …" if len(problems) > 3 else "")
+        return Check("Question bank", WARN, f"{len(problems)} problem(s), their questions are not used: {shown}",
+                     "fix those lines of the .bank.md file; `policybot index build` lists them all")
+    if not manifest.get("bank_questions") and not manifest.get("bank_not_covered"):
+        return Check("Question bank", WARN, "no questions: answers use the clause text alone (less accurate)",
+                     "add a <policy>.bank.md beside the policy (see policy_text/)")
+    return Check("Question bank", OK, f"{manifest['bank_questions']} questions, {manifest.get('bank_not_covered', 0)} "
+                                      f"not covered, no problems")
+
+
 def run_checks(settings: Settings) -> list[Check]:
-    return [*chat_checks(settings), database_check(settings), directory_check(settings), index_check(settings)]
+    return [*chat_checks(settings), database_check(settings), directory_check(settings), index_check(settings),
+            bank_check(settings)]
 
 
 def _doctor(args) -> int:

@@ -1,9 +1,16 @@
-"""`policybot index build|show`: build the clause index, or list its clauses."""
+"""`policybot index build|show`: build the clause index, or list its clauses.
+
+`build` also reports the question banks' problems (`file:line: what is wrong`, one a line, on
+stdout like `policybot directory check`) and then exits 1: the index is usable, but the
+questions under a broken heading are left out of it until the bank is fixed.
+"""
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
+from contextlib import contextmanager
 
 from rich.console import Console
 from rich.table import Table
@@ -32,10 +39,12 @@ def register(subparsers) -> None:
 def run_build(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     try:
-        index, report = open_index(settings, rebuild=args.force, transient=False)
+        with _bank_warnings_muted():
+            index, report = open_index(settings, rebuild=args.force, transient=False)
     except IndexOpenError as exc:
         return report_error(exc)
     manifest = index.stored.manifest
+    problems = index.stored.problems
     console = Console(highlight=False)
     state = "Built" if report.built else "Up to date (use --force to rebuild)"
     table = Table(title=f"Policy index: {state}", title_justify="left", show_header=False)
@@ -44,12 +53,45 @@ def run_build(args: argparse.Namespace) -> int:
     table.add_row("policies", f"{len(manifest['policies'])} ({', '.join(manifest['files'])})")
     table.add_row("clauses", str(manifest["clauses"]))
     table.add_row("views", str(manifest["views"]))
+    table.add_row("question bank", _bank_summary(manifest))
     table.add_row("build seconds", f"{manifest['build_seconds']:.2f}" + ("" if report.built else " (last build)"))
     table.add_row("built at", manifest["built_at"])
     table.add_row("model", manifest["model_id"])
     table.add_row("stored in", str(settings.index_dir.resolve()))
     console.print(table)
+    if problems:
+        # Plain lines, not a table: editors and grep jump to file:line.
+        for problem in problems:
+            sys.stdout.write(f"{problem}\n")
+        sys.stdout.write(f"{len(problems)} problem(s) in the question bank: those questions are not used "
+                         "until they are fixed.\n")
+        return 1
     return 0
+
+
+def _bank_summary(manifest: dict) -> str:
+    questions, not_covered = manifest.get("bank_questions", 0), manifest.get("bank_not_covered", 0)
+    authors, problems = manifest.get("bank_authors") or [], manifest.get("bank_problems") or []
+    if not questions and not not_covered and not problems:
+        return "none (no <policy>.bank.md)"
+    text = f"{questions} questions, {not_covered} not covered, {len(authors)} author(s)"
+    return text + (f"; {len(problems)} problem(s), listed below" if problems else "")
+
+
+@contextmanager
+def _bank_warnings_muted():
+    """A build logs each bank problem as a warning (for the server's log); this command prints
+    them itself after the summary, so they are not shown twice."""
+    store_log = logging.getLogger("index.store")
+
+    def keep(record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("question bank:")
+
+    store_log.addFilter(keep)
+    try:
+        yield
+    finally:
+        store_log.removeFilter(keep)
 
 
 def run_show(args: argparse.Namespace) -> int:

@@ -28,7 +28,6 @@ from bot.core.conversation.events import Event
 from bot.core.conversation.handler import Conversation
 from bot.core.conversation.replies import Reply
 from bot.core.directory.model import Directory, DirectorySource, Person, Platform
-from bot.core.errors import NotFound
 from bot.core.escalations import service as escalations
 from bot.core.escalations.types import EscalationView, ForwardTarget
 from bot.core.guidance import service as guidance
@@ -188,24 +187,25 @@ class Assistant:
 
     # -- the question bank (learning from use) ------------------------------------------------
     def bank_pending(self, *, actor: Person) -> list[EntryView]:
-        return bank.pending(ctx=self.ctx, actor=actor, policies=self.answerer.policies)
+        """Suggestions awaiting review in the policies this person owns (PermissionDenied if none)."""
+        answerer = self.answerer
+        return [bank.placed(e, answerer) for e in bank.pending(ctx=self.ctx, actor=actor, policies=answerer.policies)]
 
     def bank_decide(self, *, actor: Person, entry_id: int, approve: bool) -> EntryView:
         entry = bank.decide(ctx=self.ctx, actor=actor, entry_id=entry_id, approve=approve,
                             policies=self.answerer.policies)
         self.learned.refresh(ctx=self.ctx, answerer=self.answerer, force=True)
-        return entry
+        return bank.placed(entry, self.answerer)
 
     def bank_add(self, *, actor: Person, question: str, clause_id: str, policy_id: str | None = None) -> EntryView:
+        """The owner adds (question, clause), approved at once. `clause_id` may also be words
+        quoted from the clause, as a bank heading quotes them."""
         answerer = self.answerer
-        try:
-            clause = answerer.clause(clause_id, policy_id)
-        except KeyError:
-            raise NotFound(f"There is no clause {clause_id}; `policybot index show` lists them.") from None
+        clause = bank.clause_named(answerer, clause_id, policy_id)
         entry = bank.add(ctx=self.ctx, actor=actor, question=question, clause=clause,
                          policy=answerer.policy(clause.policy_id))
         self.learned.refresh(ctx=self.ctx, answerer=answerer, force=True)
-        return entry
+        return bank.placed(entry, answerer)
 
     # -- overviews ------------------------------------------------------------------------------
     def overview(self, *, person: Person) -> overviews.Overview:

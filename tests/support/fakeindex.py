@@ -7,6 +7,7 @@ from typing import Sequence
 
 import numpy as np
 
+from index import bank
 from index.types import Answer, AnswerStatus, Clause, Force, LearnedEntry, PolicyInfo, RankedClause, SmallTalk
 from tests.support.vectors import hashed_word_vectors
 
@@ -70,6 +71,9 @@ class FakeIndex:
 
     def find_clause(self, text: str, policy_id: str) -> Clause | None:
         return next((c for c in CLAUSES.values() if c.text == text), None)
+
+    def clauses_named(self, ref: str, policy_id: str | None = None) -> list[Clause]:
+        return bank.named(ref, list(CLAUSES.values()))
 
     def learn(self, entries: Sequence[LearnedEntry]) -> int:
         for entry in entries:

@@ -24,6 +24,10 @@ class Answerer(Protocol):
     def find_clause(self, text: str, policy_id: str) -> Clause | None:
         """The clause with these exact words (to re-anchor saved references after a policy edit)."""
 
+    def clauses_named(self, ref: str, policy_id: str | None = None) -> list[Clause]:
+        """The clauses a person means by `ref`: a clause id, a section number or words quoted
+        from a clause (several when it is ambiguous, none when nothing matches)."""
+
     def learn(self, entries: Sequence[LearnedEntry]) -> int:
         """Add approved question-bank entries learnt from use; returns how many were taken."""
 

@@ -11,6 +11,7 @@ import hashlib
 import logging
 import threading
 import time
+from dataclasses import replace
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -122,6 +123,31 @@ def add(*, ctx: Context, actor: Person, question: str, clause: Clause, policy: P
                          subject_ref=f"B-{row.id}", before={"status": before},
                          after={"status": EntryStatus.APPROVED.value, "clause_id": clause.id})
         return _view(row)
+
+
+def placed(entry: EntryView, answerer: Answerer) -> EntryView:
+    """The entry with the clause it points at today (found by its words, as `LearnedSync` finds
+    it): its current id and heading, or marked as no longer in the policy."""
+    clause = answerer.find_clause(entry.clause_text, entry.policy_id)
+    if clause is None:
+        return replace(entry, clause_in_policy=False)
+    return replace(entry, clause_id=clause.id, clause_heading=clause.heading)
+
+
+def clause_named(answerer: Answerer, ref: str, policy_id: str | None = None) -> Clause:
+    """The one clause `ref` names (an id, or words quoted from it); NotFound or ValidationError
+    with the sentence to show when it names none or several."""
+    ref = " ".join((ref or "").split())
+    if not ref:
+        raise ValidationError("Please say which clause answers it: its id (e.g. 2.3.1) or words quoted from it.")
+    found = answerer.clauses_named(ref, policy_id)
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise NotFound(f"No clause is numbered {ref!r} or contains those words; `policybot index show` lists them.")
+    ids = ", ".join(c.id for c in found[:8]) + (", \u2026" if len(found) > 8 else "")
+    raise ValidationError(f"{ref!r} could be any of {len(found)} clauses ({ids}): give one clause id, "
+                          "or quote more of its words.")
 
 
 class LearnedSync:

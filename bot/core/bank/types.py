@@ -28,13 +28,18 @@ class EntryStatus(str, enum.Enum):
 
 @dataclass(frozen=True)
 class EntryView:
+    """One entry. `source` is who suggested it as far as anyone may know: how it came (a pick
+    from "Did you mean", a line manager's answer, the owner), never the person who asked."""
+
     id: int
     policy_id: str
-    question: str
-    clause_id: str
+    question: str       # directory names already taken out
+    clause_id: str      # the clause's id now, when the view was placed in the policy (ids move on edits)
     clause_text: str
     source: Source
     status: EntryStatus
     created_at: datetime
     decided_at: datetime | None = None
     decided_by: str | None = None
+    clause_heading: str = ""       # the clause's heading, once placed
+    clause_in_policy: bool = True  # False: no clause has these words any more, so it cannot be learnt
