@@ -12,15 +12,21 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Iterator
 
 from rich.console import Console
 from rich.rule import Rule
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from bot.commands._index_loader import IndexOpenError, open_index, report_error
+from bot.commands._index_loader import IndexOpenError, open_index, report_error, stderr_console
 from bot.commands._render import answer_json, card_renderable, render_answer
 from bot.core.asking.types import AskResult
+from bot.core.bank import service as bank
 from bot.core.content.answers import chosen_clause_card
+from bot.core.storage.db import Database
+from bot.settings import Settings
 
 
 def positive_int(text: str) -> int:
@@ -59,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
         index, _ = open_index()
     except IndexOpenError as exc:
         return report_error(exc)
+    _learn_approved(index)
 
     console = Console(highlight=False)
     for question in questions:
@@ -73,6 +80,29 @@ def run(args: argparse.Namespace) -> int:
             if answer.alternatives and len(questions) == 1 and sys.stdin.isatty() and sys.stdout.isatty():
                 _offer_choice(index, answer, console)
     return 0
+
+
+def _learn_approved(index) -> None:
+    """Answer as the server does: with the question-bank entries the policy owner approved, when
+    this machine's database holds any. `ask` never creates or migrates a database, and a missing
+    or unreachable one only means answering from the policy files alone."""
+    url = Settings.from_env().database_url
+    try:
+        parsed = make_url(url)
+        if parsed.get_backend_name() == "sqlite" and not Path(parsed.database or "").is_file():
+            return
+        db = Database(url)
+        try:
+            taken, _ = bank.learn_approved(db=db, answerer=index)
+        finally:
+            db.engine.dispose()
+    except (SQLAlchemyError, ArgumentError, ValueError, OSError) as exc:
+        stderr_console().print(f"policybot: answering without approved bank entries ({exc.__class__.__name__})",
+                               markup=False, highlight=False)
+        return
+    if taken:
+        stderr_console().print(f"policybot: {taken} approved question-bank entries learnt", markup=False,
+                               highlight=False)
 
 
 def _offer_choice(index, answer, console: Console) -> None:

@@ -89,6 +89,9 @@ def test_approve_reject_add_round_trip(suggested, cli):
     added = cli("bank", "add", UNSEEN, "Accessing social networking sites in working time")
     assert added.code == 0, added.err
     assert f"the bot now answers \u201c{UNSEEN}\u201d with 1.0.4 (Policy Statement)." in added.text
+    # `policybot ask` on the same machine answers as the server does, with what was approved.
+    asked = cli("ask", "--json", UNSEEN)
+    assert asked.code == 0 and asked.objects[0]["answered"] and asked.objects[0]["clauses"][0]["id"] == "1.0.4"
     # What a server does with the database: it learns the approved entries and answers with them.
     assistant = core_assistant()
     assert assistant.answerer.ask(UNSEEN).status.value == "off_topic"

@@ -25,6 +25,7 @@ from bot.core.context import Context
 from bot.core.directory import mentions
 from bot.core.directory.model import Person
 from bot.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
+from bot.core.storage.db import Database
 from bot.core.storage.models import BankEntry
 from index.types import Clause, LearnedEntry, PolicyInfo
 
@@ -165,16 +166,21 @@ class LearnedSync:
             if not force and time.monotonic() - self._checked < self.every_seconds:
                 return 0
             self._checked = time.monotonic()
-            with ctx.db.transaction() as session:
-                rows = session.scalars(select(BankEntry).where(BankEntry.status == EntryStatus.APPROVED.value,
-                                                               BankEntry.id > self._last_id)
-                                       .order_by(BankEntry.id)).all()
-            if not rows:
-                return 0
-            entries = [e for e in (_anchor(answerer, r) for r in rows) if e is not None]
-            taken = answerer.learn(entries) if entries else 0
-            self._last_id = rows[-1].id
+            taken, self._last_id = learn_approved(db=ctx.db, answerer=answerer, after_id=self._last_id)
             return taken
+
+
+def learn_approved(*, db: Database, answerer: Answerer, after_id: int = 0) -> tuple[int, int]:
+    """Teach `answerer` the approved entries with ids above `after_id`: (entries taken, the last
+    id seen). Also for a one-off process such as `policybot ask` on the server."""
+    with db.transaction() as session:
+        rows = session.scalars(select(BankEntry).where(BankEntry.status == EntryStatus.APPROVED.value,
+                                                       BankEntry.id > after_id)
+                               .order_by(BankEntry.id)).all()
+    if not rows:
+        return 0, after_id
+    entries = [e for e in (_anchor(answerer, r) for r in rows) if e is not None]
+    return (answerer.learn(entries) if entries else 0), rows[-1].id
 
 
 def _anchor(answerer: Answerer, row: BankEntry) -> LearnedEntry | None:
