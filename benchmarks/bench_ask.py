@@ -8,7 +8,8 @@ the same ones). Latency is measured in this process after a warm-up; cold start 
 installed `policybot` console script in a fresh process, once against a built index and once
 into an empty index folder (so it includes the build).
 
-Targets: warm ask p50 <= 1.3x bare encode p50, warm ask p95 <= 20 ms, peak RSS <= 600 MiB.
+Targets: warm ask p50 <= 1.3x bare encode p50, warm ask p95 <= 20 ms, peak RSS <= 600 MiB,
+index build with the question bank from nothing <= 15 s.
 """
 from __future__ import annotations
 
@@ -45,7 +46,7 @@ from index.search import PolicyIndex  # noqa: E402
 
 DEV_QUESTIONS = Path("/work/shared/eval/dev_questions.jsonl")
 POLICYBOT = REPO / ".venv" / "bin" / "policybot"
-TARGETS = {"ratio_p50": 1.3, "ask_p95_ms": 20.0, "rss_mib": 600.0}
+TARGETS = {"ratio_p50": 1.3, "ask_p95_ms": 20.0, "rss_mib": 600.0, "build_s": 15.0}
 COLD_QUESTION = "can I friend a parent who is my cousin?"
 
 # ------------------------------------------------------------------ questions
@@ -221,6 +222,8 @@ def markdown(result: dict) -> str:
     rows += [
         ("cold start to first answer, built index (s)", f"{cold['median_s']:.2f} (runs {cold['runs_s']})", "", None),
         ("cold start incl. index build (s)", f"{cold_build['seconds']:.2f}", "", None),
+        ("index build from nothing, model loaded (s)", f"{cold_build['build_seconds']:.2f}",
+         f"<= {TARGETS['build_s']:.0f}", cold_build["build_seconds"] <= TARGETS["build_s"]),
         ("index build in-process, model loaded (s)",
          f"{result['build']['load_rebuild_median_s']:.2f} (manifest build_seconds {result['build']['manifest_build_seconds']})",
          "", None),
@@ -279,6 +282,9 @@ def main(argv: list[str] | None = None) -> int:
             "exits": [r["exit"] for r in runs]}
     print(f"cold start: {cold['runs_s']} s", file=sys.stderr)
     cold_build = cold_start(work / "empty-index")
+    # The build alone, from nothing (no embeddings remembered): what `policybot index build` takes
+    # on a fresh install, model loading excluded.
+    cold_build["build_seconds"] = json.loads((work / "empty-index" / "manifest.json").read_text())["build_seconds"]
     print(f"cold start with build: {cold_build['seconds']} s", file=sys.stderr)
 
     result = {

@@ -45,7 +45,7 @@ class Embedder:
         """Whole words the model's tokenizer knows: the test for "is this a real word"."""
         return {w for w in self.model.tokenizer.get_vocab() if w.isalpha()}
 
-    def remembered(self, texts: list[str], *, batch_size: int = 32, progress=None) -> np.ndarray:
+    def remembered(self, texts: list[str], *, batch_size: int = 16, progress=None) -> np.ndarray:
         """Like `encode`, but each text is encoded once per process (and per index folder, through
         `known`/`learn_known`): rebuilding after an edit re-encodes only what changed. The vectors
         are the model's own, so this changes nothing but the time a rebuild takes."""

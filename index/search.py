@@ -62,6 +62,9 @@ class Tuning:
     not_covered_from: float = 0.5  # "not covered" once P(not covered) + P(off topic) reaches this
     alternatives_ratio: float = 0.1  # "did you mean": a clause at least this share of the first one's probability
     max_alternatives: int = 2
+    # "not about work" (no offer of the line manager) only when it clearly outweighs "not covered":
+    # when unsure, the answer that still offers a person to ask is the safer one.
+    off_topic_ratio: float = 2.0
     learned_match: float = 0.92  # an approved entry this similar to the question decides the answer
     hybrid_share: float = 0.1  # ranking: the learnt probability plus this times the hybrid score (its share
     #                           keeps words the bank never used, e.g. after a policy edit, findable)
@@ -291,7 +294,7 @@ class PolicyIndex:
                 return scores, AnswerStatus.ANSWERED
         if sum(outside.values()) < self.tuning.not_covered_from:
             return scores, AnswerStatus.ANSWERED
-        off = outside[learner.OFF_TOPIC] > outside[learner.NOT_COVERED]
+        off = outside[learner.OFF_TOPIC] > self.tuning.off_topic_ratio * outside[learner.NOT_COVERED]
         return scores, AnswerStatus.OFF_TOPIC if off else AnswerStatus.NOT_COVERED
 
     def _alternatives(self, scores: np.ndarray, order: np.ndarray, qualifiers: tuple[Clause, ...]) -> tuple[Clause, ...]:

@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
+
+from tests.support.index import ROOT
 
 ITEMS = [
     {"q": "can I put pictures of the children on my facebook?",
@@ -66,7 +69,9 @@ def test_leave_one_author_out_reports_each_author(cli):
     run = cli("eval", "--leave-one-author-out", "--json")
     assert run.code == 0
     report = json.loads(run.out)
-    assert sorted(report["authors"]) == ["writer-a", "writer-b", "writer-c", "writer-d"]
+    bank = (ROOT / "policy_text" / "social_networking_policy.bank.md").read_text(encoding="utf-8")
+    authors = sorted(set(re.findall(r"^- \[([^\]]+)\]", bank, re.MULTILINE)))
+    assert len(authors) >= 3 and sorted(report["authors"]) == authors  # every author tested on once
     assert report["figures"]["questions"] == sum(a["questions"] for a in report["authors"].values())
 
 
