@@ -109,5 +109,5 @@ SMALL_TALK = frozenset(
     great brilliant lovely perfect cool nice awesome ok okay alright bye goodbye cya later see you
     yo sup there bot policybot how are doing well help test testing ping please much very so lots
     appreciated appreciate many x xx xxx thats really helpful useful sorted understood noted fab ace
-    amazing superb excellent wonderful kind got it makes sense""".split()
+    amazing superb excellent wonderful kind got it makes sense that s was""".split()
 )

@@ -117,3 +117,36 @@ def test_learnt_answers_hold_for_an_author_it_never_learnt_from(policy_index):
     assert report.recall_at_3 >= 0.93  # one author, the hardest; the target (0.95) is for all of them
     assert report.abstain >= 0.88
     assert report.false_abstain <= 0.05
+
+
+# Messages as staff write them (written for this test; none is in the bank or an evaluation set).
+_STORY = (
+    "Sorry this is a long one. On Saturday I went to my nephew's football tournament over in the next town and "
+    "it rained the whole time, so we ended up in the clubhouse for most of the afternoon eating chips. I got "
+    "chatting to a lovely woman who it turns out has a little girl in the toddler room here; she only started in "
+    "September so I don't know her well yet. We talked about the traffic, the new housing estate, where to get "
+    "decent coffee, how her daughter has settled in, and the cost of swimming lessons, which has gone up again. "
+    "Then my sister rang about Christmas plans and I spent half an hour on the phone working out who is hosting "
+    "and who is bringing what, because last year it ended in an argument about the turkey. By the time I got "
+    "home the football had finished and my nephew's team had lost on penalties, which he took very badly. We "
+    "had a takeaway, watched a film and I went to bed early because I was opening the baby room on Monday. "
+    "Anyway, what I wanted to ask: she has sent me a friend request on Facebook, am I ok to accept it?"
+)
+
+
+def test_a_long_story_is_answered_by_the_question_at_its_end(policy_index):
+    assert len(_STORY) > 1000  # more than the first thousand characters are read
+    answer = policy_index.ask(_STORY)
+    assert answer.answered and answer.top.section == "2.1", [r.clause.id for r in answer.ranked]
+
+
+@pytest.mark.parametrize("message", ["thanks!", "cheers, that's really helpful", "ta, sorted x"])
+def test_thanks_gets_a_short_reply_not_a_clause(policy_index, message):
+    answer = policy_index.ask(message)
+    assert answer.status is AnswerStatus.SMALL_TALK and answer.small_talk is textproc.SmallTalk.THANKS
+
+
+@pytest.mark.parametrize("question", ["how many moons does jupiter have?", "what's a good recipe for banana bread?"])
+def test_a_question_about_something_else_entirely_is_off_topic(policy_index, question):
+    answer = policy_index.ask(question)
+    assert answer.status is AnswerStatus.OFF_TOPIC and not answer.answered
