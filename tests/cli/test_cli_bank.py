@@ -20,7 +20,7 @@ HEAD, STAFF = "head@hardmoor.example", "amy.green@hardmoor.example"
 NAMED = "is Ben Hart allowed to follow the children's parents on Instagram?"  # a directory name: redacted
 REDACTED = "is [name] allowed to follow the children's parents on Instagram?"
 OTHER = "should my profile be locked so only friends see it?"
-UNSEEN = "can I play my own spotify playlist in the garden during free flow?"  # off topic without teaching
+UNSEEN = "can I play my own spotify playlist in the garden during free flow?"  # unanswered without teaching
 
 
 @pytest.fixture
@@ -94,7 +94,7 @@ def test_approve_reject_add_round_trip(suggested, cli):
     assert asked.code == 0 and asked.objects[0]["answered"] and asked.objects[0]["clauses"][0]["id"] == "1.0.4"
     # What a server does with the database: it learns the approved entries and answers with them.
     assistant = core_assistant()
-    assert assistant.answerer.ask(UNSEEN).status.value == "off_topic"
+    assert not assistant.answerer.ask(UNSEEN).answered  # before the entry is learnt: no clause answers it
     assistant.learned.refresh(ctx=assistant.ctx, answerer=assistant.answerer, force=True)
     answer = assistant.answerer.ask(UNSEEN)
     assert answer.answered and answer.ranked[0].clause.id == "1.0.4"

@@ -198,6 +198,8 @@ def test_a_manager_with_only_a_teams_id_is_told_on_a_slack_only_deployment(tmp_p
             assistant.escalate(asker=assistant.directory.get("sid@hardmoor.example"), question=question)
             wait_until(lambda: posts(slack, "D0TARA", question), 10, "the query to reach her on Slack")
             assert slack.find("users.lookupByEmail", lambda c: c.params.get("email") == "tara@hardmoor.example")
+            # The row is marked delivered just after Slack accepted the post, not before.
+            wait_until(lambda: outbox(url, "escalation.new")[0].status == "delivered", 10, "the row marked delivered")
             [row] = outbox(url, "escalation.new")
             assert row.status == "delivered" and row.platform == "slack", server.log()
     finally:
