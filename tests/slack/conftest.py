@@ -1,6 +1,7 @@
 """Fixtures for the Slack end-to-end tests: a fake Slack Web API and the real server pointed at it."""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from tests.support.directory import PEOPLE, write_directory  # noqa: E402
 from tests.support.env import server_env, sqlite_url  # noqa: E402
 from tests.support.fixtures import *  # noqa: E402,F401,F403
 from tests.support.server import ServerProcess  # noqa: E402
+from tests.support import postgres  # noqa: E402
 
 EMAIL_ONLY_USER = "U0EMAILONLY"  # in Slack, but the directory has only their e-mail
 
@@ -60,3 +62,14 @@ def slack_server(tmp_path_factory, policy_index_dir, fake_slack):
 @pytest.fixture(scope="session")
 def sender(slack_server) -> SlackSender:
     return SlackSender(slack_server.url)
+
+
+@pytest.fixture
+def pg_url():
+    """A scratch database on the local PostgreSQL, for the tests that run two server replicas."""
+    if not postgres.available():
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL at {postgres.PG_URL} is unreachable and CI is set")
+        pytest.skip(f"PostgreSQL at {postgres.PG_URL} is unreachable")
+    with postgres.scratch_database() as url:
+        yield url

@@ -10,7 +10,6 @@ default), so what takes minutes in production is reproduced in seconds.
 from __future__ import annotations
 
 import contextlib
-import os
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -34,7 +33,6 @@ from bot.slack.notifier import SlackNotifier
 from tests.slack.conftest import slack_env, slack_users
 from tests.slack.fake_slack import Call, FakeSlack
 from tests.slack.slack_requests import unique
-from tests.support import postgres
 from tests.support.directory import SAMPLE_DIRECTORY_CSV, write_directory
 from tests.support.env import server_env, sqlite_url
 from tests.support.server import ServerProcess
@@ -130,14 +128,6 @@ def test_kill_9_while_a_dm_is_in_flight_sends_it_once_and_holds_nothing_else(tmp
                           and str(c.params.get("include_all_metadata")).lower() in {"1", "true"})
 
 
-@pytest.fixture
-def pg_url():
-    if not postgres.available():
-        if os.environ.get("CI"):
-            pytest.fail(f"PostgreSQL at {postgres.PG_URL} is unreachable and CI is set")
-        pytest.skip(f"PostgreSQL at {postgres.PG_URL} is unreachable")
-    with postgres.scratch_database() as url:
-        yield url
 
 
 def test_two_replicas_wait_out_retry_after_and_send_once(tmp_path, policy_index_dir, slack, pg_url):

@@ -10,7 +10,6 @@ process would; the server delivers them.
 from __future__ import annotations
 
 import json
-import os
 import re
 import threading
 
@@ -26,7 +25,6 @@ from tests.slack.conftest import slack_env, slack_users
 from tests.slack.fake_slack import FakeSlack
 from tests.slack.slack_requests import SlackSender, button, select_value, text_value, unique
 from tests.slack.test_slack_delivery import running, wait_until
-from tests.support import postgres
 from tests.support.directory import PEOPLE, write_directory
 from tests.support.env import server_env, sqlite_url
 from tests.support.server import ServerProcess
@@ -217,14 +215,6 @@ def test_a_forged_card_location_in_a_modal_updates_nobody_elses_message(world, s
 
 # -- two replicas on one PostgreSQL database ----------------------------------------------------
 
-@pytest.fixture
-def pg_url():
-    if not postgres.available():
-        if os.environ.get("CI"):
-            pytest.fail(f"PostgreSQL at {postgres.PG_URL} is unreachable and CI is set")
-        pytest.skip(f"PostgreSQL at {postgres.PG_URL} is unreachable")
-    with postgres.scratch_database() as url:
-        yield url
 
 
 REPORTERS = ("staff", "teacher", "manager", "hr")
